@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// `npm start`: builds the web app, applies migrations to the local D1, runs `wrangler dev`
+// offline, makes sure the demo account exists, and prints how to sign in.
+//
+// Environment:
+//   PORT              port to serve on (default 8787)
+//   BRINE_STATE_DIR   where local data and demo.json live (default .brine)
+//   BRINE_SKIP_BUILD  set to 1 to reuse an existing dist/web
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number(process.env.PORT ?? 8787);
+const stateDir = resolve(root, process.env.BRINE_STATE_DIR ?? ".brine");
+const persistDir = join(stateDir, "state");
+const demoFile = join(stateDir, "demo.json");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+// Offline by default: miniflare must not fetch the `Request.cf` placeholder from the internet.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+
+function step(message) {
+  console.log(`\x1b[36m›\x1b[0m ${message}`);
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, CI: "true" } });
+  if (result.status !== 0) {
+    console.error(`\n${command} ${args.join(" ")} failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a port number, got ${process.env.PORT}.`);
+  process.exit(2);
+}
+mkdirSync(persistDir, { recursive: true });
+
+// A signing secret of this machine's own, never committed.
+const devVars = join(root, ".dev.vars");
+if (!existsSync(devVars) || !readFileSync(devVars, "utf8").includes("SIGNING_SECRET=")) {
+  step("writing a fresh SIGNING_SECRET to .dev.vars");
+  writeFileSync(devVars, `SIGNING_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+}
+
+if (process.env.BRINE_SKIP_BUILD !== "1" || !existsSync(join(root, "dist/web/index.html"))) {
+  step("building the web app");
+  run(bin("vite"), ["build", "--logLevel", "warn"]);
+}
+
+step("applying migrations to the local D1");
+run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+
+const bootstrapToken = randomBytes(32).toString("hex");
+step(`starting wrangler dev on port ${port}`);
+const dev = spawn(
+  bin("wrangler"),
+  [
+    "dev",
+    "--local",
+    "--port",
+    String(port),
+    "--ip",
+    "localhost",
+    "--persist-to",
+    persistDir,
+    "--var",
+    `DEMO_BOOTSTRAP_TOKEN:${bootstrapToken}`,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    process.env.BRINE_LOG_LEVEL ?? "warn",
+  ],
+  { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: process.env },
+);
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopping = true;
+    dev.kill(signal);
+  });
+}
+dev.on("exit", (code) => process.exit(stopping ? 0 : (code ?? 1)));
+
+const url = `http://localhost:${port}`;
+await waitForServer(`${url}/api/v1/model`);
+
+const previous = existsSync(demoFile) ? JSON.parse(readFileSync(demoFile, "utf8")) : {};
+const response = await fetch(`${url}/internal/demo`, {
+  method: "POST",
+  headers: { "content-type": "application/json", "x-bootstrap-token": bootstrapToken },
+  body: JSON.stringify({ password: previous.password, apiKey: previous.apiKey }),
+});
+if (!response.ok) {
+  console.error(`Creating the demo account failed: ${response.status} ${await response.text()}`);
+  dev.kill("SIGTERM");
+  process.exit(1);
+}
+const demo = { url, ...(await response.json()) };
+writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+
+console.log(`
+\x1b[1mBrine is running at ${url}\x1b[0m
+
+  Sign in          ${demo.email}
+  Password         ${demo.password}
+  API key          ${demo.apiKey}
+  Source id        ${demo.ingestionSourceId}
+  Account id       ${demo.accountId}
+
+  Saved to ${demoFile}. Press Ctrl+C to stop; your data stays in ${persistDir}.
+`);
+
+async function waitForServer(target) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (dev.exitCode !== null) process.exit(dev.exitCode || 1);
+    try {
+      const r = await fetch(target);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.error(`wrangler dev did not answer at ${target} within two minutes.`);
+  dev.kill("SIGTERM");
+  process.exit(1);
+}

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { apiKeyRoutes, authRoutes, sourceRoutes, userRoutes } from "./accounts/routes";
+import { demoRoutes } from "./demo/routes";
+import type { AppEnv } from "./env";
+import { ApiError } from "./lib/errors";
+import { router } from "./lib/router";
+import { modelRoutes } from "./model/routes";
+
+/** JSON bodies of the management APIs stay small; uploads have their own routes and limits. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+const api = router();
+api.use(
+  bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
+    },
+  }),
+);
+api.route("/auth", authRoutes);
+api.route("/users", userRoutes);
+api.route("/api-keys", apiKeyRoutes);
+api.route("/sources", sourceRoutes);
+api.route("/model", modelRoutes);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "session", {
+  type: "apiKey",
+  in: "cookie",
+  name: "brine_session",
+  description: "Session cookie from POST /api/v1/auth/sign-in. Writes also need the `x-csrf-token` header.",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+  type: "http",
+  scheme: "bearer",
+  description: "An account API key with the scope the route names (`ingest` or `export`).",
+});
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Brine API",
+    version: "1",
+    description:
+      "Contact-center analytics, quality assurance and live conversations. Errors are `{error: {code, message}}`.",
+  },
+  servers: [{ url: "/api/v1" }],
+});
+
+/** The whole HTTP surface: APIs under /api/v1, the local demo bootstrap, and one error path. */
+export const app = new Hono<AppEnv>()
+  .use("/api/*", secureHeaders())
+  .route("/api/v1", api)
+  .route("/internal", demoRoutes);
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) {
+    return c.json(
+      {
+        error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      },
+      err.status,
+      err.headers,
+    );
+  }
+  if (err instanceof HTTPException) {
+    // Hono's own 4xx (for example malformed JSON) get a stable code too.
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 400 ? "MALFORMED_REQUEST" : `HTTP_${status}`;
+    return c.json({ error: { code, message: err.message || "The request could not be processed." } }, status);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, err);
+  return c.json({ error: { code: "INTERNAL", message: "Something went wrong on our side." } }, 500);
+});
+
+app.notFound((c) =>
+  c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
+);

@@ -1,0 +1,551 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Conventions
+// - Every account-owned table has `account_id`, and it leads every index and primary key.
+//   The only indexes not led by it are the three sign-in lookups (user e-mail, session
+//   token hash, API key id), which run before the account is known.
+// - Times are Unix seconds (INTEGER), durations are seconds (REAL), per ARCHITECTURE §4.
+// - Data-set items have a `pid` (UUID): v5 from (account, source, data set, external id)
+//   when they come from a source, v4 when born in Brine.
+// - References to entities (queue, team, …) hold the entity's PID.
+
+const accountId = () => text("account_id").notNull();
+const pid = () => text("pid").notNull();
+const sourceId = () => text("source_id");
+const externalId = () => text("external_id");
+const updatedAt = () => integer("updated_at").notNull().default(sql`(unixepoch())`);
+const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch())`);
+
+// ───────────────────────────── accounts and access ─────────────────────────────
+
+/** A tenant: one contact center, identified by its domain, living in one region. */
+export const account = sqliteTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    domain: text("domain").notNull(),
+    region: text("region").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("account_domain").on(t.domain)],
+);
+
+/** A person who signs in to Brine; the role carries the permissions. */
+export const user = sqliteTable(
+  "user",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    disabledAt: integer("disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    // Sign-in looks a user up by e-mail before it knows the account.
+    uniqueIndex("user_email").on(t.email),
+  ],
+);
+
+/** A signed-in browser session; only the SHA-256 of the cookie token is stored. */
+export const session = sqliteTable(
+  "session",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: accountId(),
+    userId: text("user_id").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("session_user").on(t.accountId, t.userId)],
+);
+
+/** Failed sign-ins per throttle key (e-mail or client address) in the current window. */
+export const loginAttempt = sqliteTable("login_attempt", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStart: integer("window_start").notNull(),
+});
+
+/** An account's API key; the secret is shown once and only its SHA-256 is kept. */
+export const apiKey = sqliteTable(
+  "api_key",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    hint: text("hint").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    // Bearer authentication finds the key by id before it knows the account.
+    uniqueIndex("api_key_id").on(t.id),
+  ],
+);
+
+/** An ingestion source: a connected platform or an Ingest API integration. */
+export const source = sqliteTable(
+  "source",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("source_name").on(t.accountId, t.name)],
+);
+
+/** Ingest and connector warnings and errors, readable by users and through the API. */
+export const technicalLog = sqliteTable(
+  "technical_log",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    time: integer("time").notNull(),
+    level: text("level").notNull(),
+    code: text("code").notNull(),
+    message: text("message").notNull(),
+    sourceId: sourceId(),
+    batchId: text("batch_id"),
+    file: text("file"),
+    line: integer("line"),
+    property: text("property"),
+    value: text("value"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("technical_log_time").on(t.accountId, t.time),
+    index("technical_log_batch").on(t.accountId, t.batchId, t.line),
+  ],
+);
+
+// ───────────────────────────── the logical model ─────────────────────────────
+
+/** Entities (queue, team, department, outcome, channel, …): one attribute, two labels. */
+export const entity = sqliteTable(
+  "entity",
+  {
+    accountId: accountId(),
+    kind: text("kind").notNull(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] }), index("entity_kind_name").on(t.accountId, t.kind, t.name)],
+);
+
+/** The person the company engages with; contacts live in customer_contact. */
+export const customer = sqliteTable(
+  "customer",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    link: text("link"),
+    type: text("type"),
+    category: text("category"),
+    segment: text("segment"),
+    organization: text("organization"),
+    region: text("region"),
+    country: text("country"),
+    state: text("state"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/** The identity graph: e-mails, phones and chat ids that belong to one customer profile. */
+export const customerContact = sqliteTable(
+  "customer_contact",
+  {
+    accountId: accountId(),
+    contact: text("contact").notNull(),
+    type: text("type").notNull(),
+    customerPid: text("customer_pid").notNull(),
+    sourceId: sourceId(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.contact, t.customerPid] }),
+    index("customer_contact_customer").on(t.accountId, t.customerPid),
+  ],
+);
+
+/** A person or service that interacts with customers on behalf of the company. */
+export const agent = sqliteTable(
+  "agent",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    email: text("email"),
+    status: text("status"),
+    type: text("type"),
+    hourlyCost: real("hourly_cost"),
+    engagementCost: real("engagement_cost"),
+    teamPid: text("team_pid"),
+    departmentPid: text("department_pid"),
+    location: text("location"),
+    organization: text("organization"),
+    role: text("role"),
+    manager: text("manager"),
+    userId: text("user_id"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/** A person or organisation outside the company who takes part in conversations. */
+export const externalAgent = sqliteTable(
+  "external_agent",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    email: text("email"),
+    organization: text("organization"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/** The service or product a conversation is primarily about. */
+export const service = sqliteTable(
+  "service",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    category: text("category"),
+    partner: text("partner"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/**
+ * One engagement between a participant (agent, bot, queue, menu, …) and a customer.
+ * Wide on purpose: analytics scans it, so every attribute and fact is a column.
+ */
+export const engagement = sqliteTable(
+  "engagement",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    link: text("link"),
+    // references
+    agentPid: text("agent_pid"),
+    customerPid: text("customer_pid"),
+    externalAgentPid: text("external_agent_pid"),
+    servicePid: text("service_pid"),
+    conversationPid: text("conversation_pid"),
+    conversationExternalId: text("conversation_external_id"),
+    // dates
+    conversationStartTime: integer("conversation_start_time"),
+    startTime: integer("start_time"),
+    endTime: integer("end_time"),
+    // enumerations
+    channelType: text("channel_type"),
+    direction: text("direction"),
+    status: text("status"),
+    type: text("type"),
+    outcomeType: text("outcome_type"),
+    serviceLevel: text("service_level"),
+    terminatedBy: text("terminated_by"),
+    initiatedBy: text("initiated_by"),
+    resolution: text("resolution"),
+    // entities
+    channelPid: text("channel_pid"),
+    queuePid: text("queue_pid"),
+    teamPid: text("team_pid"),
+    departmentPid: text("department_pid"),
+    outcomePid: text("outcome_pid"),
+    outcomeCategoryPid: text("outcome_category_pid"),
+    campaignPid: text("campaign_pid"),
+    menuPathPid: text("menu_path_pid"),
+    companyContactPid: text("company_contact_pid"),
+    // attributes
+    reason: text("reason"),
+    reasonCategory: text("reason_category"),
+    caseName: text("case_name"),
+    platform: text("platform"),
+    language: text("language"),
+    channelVendor: text("channel_vendor"),
+    category: text("category"),
+    priority: text("priority"),
+    flow: text("flow"),
+    brand: text("brand"),
+    topicCategory: text("topic_category"),
+    topic: text("topic"),
+    attribute01: text("attribute_01"),
+    attribute02: text("attribute_02"),
+    attribute03: text("attribute_03"),
+    attribute04: text("attribute_04"),
+    agentLocation: text("agent_location"),
+    agentRole: text("agent_role"),
+    agentOrganization: text("agent_organization"),
+    agentManager: text("agent_manager"),
+    recordingUrl: text("recording_url"),
+    // facts (durations in seconds)
+    cost: real("cost"),
+    engagementTime: real("engagement_time"),
+    focusTime: real("focus_time"),
+    holdTime: real("hold_time"),
+    invitationTime: real("invitation_time"),
+    menuTime: real("menu_time"),
+    preparationTime: real("preparation_time"),
+    waitTime: real("wait_time"),
+    wrapUpTime: real("wrap_up_time"),
+    totalTime: real("total_time"),
+    waitForCustomerTime: real("wait_for_customer_time"),
+    engagementFact01: real("engagement_fact_01"),
+    engagementFact02: real("engagement_fact_02"),
+    engagementFact03: real("engagement_fact_03"),
+    orderAgentEngagements: integer("order_agent_engagements"),
+    totalConversationAgentEngagements: integer("total_conversation_agent_engagements"),
+    // AI scores, filled by auto reviews
+    adaptability: real("adaptability"),
+    adherence: real("adherence"),
+    clarity: real("clarity"),
+    completeness: real("completeness"),
+    customerSatisfaction: real("customer_satisfaction"),
+    empathy: real("empathy"),
+    expressedSatisfaction: real("expressed_satisfaction"),
+    languageSkills: real("language_skills"),
+    persuasion: real("persuasion"),
+    severity: real("severity"),
+    understanding: real("understanding"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("engagement_start").on(t.accountId, t.startTime),
+    index("engagement_customer").on(t.accountId, t.customerPid, t.startTime),
+    index("engagement_conversation").on(t.accountId, t.conversationPid, t.startTime),
+    index("engagement_agent").on(t.accountId, t.agentPid, t.startTime),
+  ],
+);
+
+/** Turn metadata: one message, talk, menu step or event. Its text lives in turn_content. */
+export const turn = sqliteTable(
+  "turn",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    engagementPid: text("engagement_pid"),
+    turnTime: integer("turn_time"),
+    responseTo: text("response_to"),
+    participant: text("participant"),
+    participantPid: text("participant_pid"),
+    type: text("type"),
+    origin: text("origin"),
+    categoryPid: text("category_pid"),
+    duration: real("duration"),
+    length: integer("length"),
+    sentiment: real("sentiment"),
+    confidence: real("confidence"),
+    quality: real("quality"),
+    languageAgent: text("language_agent"),
+    languageCustomer: text("language_customer"),
+    languageContent: text("language_content"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("turn_engagement").on(t.accountId, t.engagementPid, t.turnTime),
+  ],
+);
+
+/** What was said in a turn, kept apart so no report ever reads conversation content. */
+export const turnContent = sqliteTable(
+  "turn_content",
+  {
+    accountId: accountId(),
+    turnPid: text("turn_pid").notNull(),
+    content: text("content"),
+    contentAgent: text("content_agent"),
+    contentCustomer: text("content_customer"),
+    mediaName: text("media_name"),
+    mediaType: text("media_type"),
+    mediaKey: text("media_key"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.turnPid] })],
+);
+
+/** A question or a tag (a tag is a question with one implicit answer). */
+export const question = sqliteTable(
+  "question",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    type: text("type"),
+    answerType: text("answer_type"),
+    worstScore: real("worst_score"),
+    bestScore: real("best_score"),
+    builtIn: integer("built_in", { mode: "boolean" }).notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/** An allowed answer to a question, with its score. */
+export const answer = sqliteTable(
+  "answer",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    questionPid: text("question_pid"),
+    name: text("name"),
+    score: real("score"),
+    position: integer("position"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("answer_question").on(t.accountId, t.questionPid, t.position),
+  ],
+);
+
+/** A person or service that provides reviews (a user, a customer survey, the AI). */
+export const reviewer = sqliteTable(
+  "reviewer",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    name: text("name"),
+    type: text("type"),
+    userId: text("user_id"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+);
+
+/** One answer, tag or comment on an engagement or one of its turns. */
+export const review = sqliteTable(
+  "review",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    engagementPid: text("engagement_pid"),
+    turnPid: text("turn_pid"),
+    reviewerPid: text("reviewer_pid"),
+    questionPid: text("question_pid"),
+    answerPid: text("answer_pid"),
+    answerReasonPid: text("answer_reason_pid"),
+    answerReason: text("answer_reason"),
+    reviewTime: integer("review_time"),
+    reviewSessionId: text("review_session_id"),
+    status: text("status"),
+    sampling: text("sampling"),
+    type: text("type"),
+    kind: text("kind"),
+    answerType: text("answer_type"),
+    confidence: real("confidence"),
+    score: real("score"),
+    answerScore: real("answer_score"),
+    worstScore: real("worst_score"),
+    bestScore: real("best_score"),
+    comment: text("comment"),
+    commentTranslated: text("comment_translated"),
+    commentLanguage: text("comment_language"),
+    commentTranslatedLanguage: text("comment_translated_language"),
+    verified: integer("verified", { mode: "boolean" }),
+    verifiedBy: text("verified_by"),
+    verificationComment: text("verification_comment"),
+    version: integer("version"),
+    formId: text("form_id"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("review_engagement").on(t.accountId, t.engagementPid),
+    index("review_time").on(t.accountId, t.reviewTime),
+  ],
+);
+
+/** Something that happened in an engagement with revenue and cost attached. */
+export const transaction = sqliteTable(
+  "transaction",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    engagementPid: text("engagement_pid"),
+    servicePid: text("service_pid"),
+    time: integer("time"),
+    type: text("type"),
+    status: text("status"),
+    name: text("name"),
+    currency: text("currency"),
+    revenue: real("revenue"),
+    cost: real("cost"),
+    quantity: real("quantity"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("transaction_engagement").on(t.accountId, t.engagementPid),
+    index("transaction_time").on(t.accountId, t.time),
+  ],
+);
+
+/** Time one agent spent in one status (AUX code) within one 15-minute interval. */
+export const activity = sqliteTable(
+  "activity",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    sourceId: sourceId(),
+    externalId: externalId(),
+    agentPid: text("agent_pid"),
+    intervalStart: integer("interval_start"),
+    status: text("status"),
+    statusType: text("status_type"),
+    duration: real("duration"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    index("activity_interval").on(t.accountId, t.intervalStart, t.agentPid),
+  ],
+);

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { directoryDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { timingSafeEqual } from "../lib/crypto";
+import { badRequest, notFound } from "../lib/errors";
+import { ensureDemo } from "./bootstrap";
+
+const DemoBody = z.object({ password: z.string().optional(), apiKey: z.string().optional() });
+
+/**
+ * Local only: `npm start` calls this once to create or refresh the demo account. It exists
+ * only when ENVIRONMENT is "local" and the start script passed a one-time DEMO_BOOTSTRAP_TOKEN.
+ */
+export const demoRoutes = new Hono<AppEnv>().post("/demo", async (c) => {
+  const expected = c.env.DEMO_BOOTSTRAP_TOKEN;
+  const sent = c.req.header("x-bootstrap-token") ?? "";
+  if (c.env.ENVIRONMENT !== "local" || !expected || !(await timingSafeEqual(sent, expected))) {
+    throw notFound("Route");
+  }
+  const parsed = DemoBody.safeParse(await c.req.json().catch(() => null));
+  if (!parsed.success) throw badRequest("VALIDATION_FAILED", "Expected {password?, apiKey?}.");
+  return c.json(await ensureDemo(directoryDb(c.env), parsed.data));
+});

@@ -1,0 +1,26 @@
+import type { ApiKeyScope, Permission, Role } from "../schemas/accounts";
+
+/** Bindings from `wrangler types`, plus the local-only demo bootstrap token `npm start` passes. */
+export type Bindings = Env & { DEMO_BOOTSTRAP_TOKEN?: string };
+
+/** A signed-in user, resolved from the session cookie. */
+export interface UserPrincipal {
+  accountId: string;
+  userId: string;
+  email: string;
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+  sessionTokenHash: string;
+}
+
+/** A caller authenticated with an API key. */
+export interface ApiKeyPrincipal {
+  accountId: string;
+  keyId: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: { user: UserPrincipal; apiKey: ApiKeyPrincipal };
+};

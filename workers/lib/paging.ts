@@ -1,0 +1,40 @@
+import { type AnyColumn, and, eq, lt, or, type SQL } from "drizzle-orm";
+import { badRequest } from "./errors";
+
+/** Opaque cursor for keyset paging over (created_at DESC, id DESC). */
+export function encodeCursor(createdAt: number, id: string): string {
+  return btoa(JSON.stringify([createdAt, id])).replace(/=+$/, "");
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value: unknown = JSON.parse(atob(cursor));
+    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest("INVALID_CURSOR", "The cursor is not one this API returned.");
+}
+
+/** The WHERE condition for rows after `cursor`, or undefined for the first page. */
+export function afterCursor(createdAt: AnyColumn, id: AnyColumn, cursor: string | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  const [c, i] = decodeCursor(cursor);
+  return or(lt(createdAt, c), and(eq(createdAt, c), lt(id, i)));
+}
+
+/** Splits `limit + 1` fetched rows into a page and the cursor for the next one. */
+export function toPage<R extends { createdAt: number; id: string }, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
