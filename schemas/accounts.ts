@@ -30,10 +30,8 @@ export const API_KEY_SCOPES = ["ingest", "export"] as const;
 export const ApiKeyScope = z.enum(API_KEY_SCOPES).openapi("ApiKeyScope");
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 
-const Email = z
-  .email()
-  .max(254)
-  .transform((v) => v.trim().toLowerCase());
+// Trimmed and lower-cased before it is checked, so " Ann@Example.com " is ann@example.com.
+const Email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const Name = z.string().trim().min(1).max(100);
 
 export const SignInBody = z
@@ -118,3 +116,8 @@ export const CreateSourceBody = z
 export type CreateSourceBody = z.infer<typeof CreateSourceBody>;
 
 export const UpdateSourceBody = z.object({ name: Name }).openapi("UpdateSourceBody");
+
+/** What an API key is: its account and scopes. */
+export const ApiKeyIdentity = z
+  .object({ accountId: z.uuid(), keyId: z.uuid(), scopes: z.array(ApiKeyScope) })
+  .openapi("ApiKeyIdentity");

@@ -113,8 +113,8 @@ function keyIdFromHex(hex: string): string {
 // Refresh `last_used_at` at most this often per key, to keep writes off the hot path.
 const TOUCH_EVERY_SECONDS = 60;
 
-/** Requires `Authorization: Bearer <API key>` carrying `scope`. */
-export function requireApiKey(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+/** Requires `Authorization: Bearer <API key>`, carrying `scope` when one is named. */
+export function requireApiKey(scope?: ApiKeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization");
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -125,7 +125,7 @@ export function requireApiKey(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
     const valid = await timingSafeEqual(await sha256Hex(bearer), row?.secretHash ?? "");
     if (!row || !valid) throw unauthenticated("INVALID_API_KEY", "The API key is not valid.");
     if (row.revokedAt !== null) throw unauthenticated("API_KEY_REVOKED", "The API key has been revoked.");
-    if (!row.scopes.includes(scope)) {
+    if (scope && !row.scopes.includes(scope)) {
       throw new ApiError(403, "INSUFFICIENT_SCOPE", `The API key lacks the ${scope} scope.`);
     }
     const now = nowSeconds();

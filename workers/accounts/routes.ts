@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import {
   ApiKey,
+  ApiKeyIdentity,
   CreateApiKeyBody,
   CreatedApiKey,
   CreateSourceBody,
@@ -16,12 +17,12 @@ import { IdParam, PageQuery, page } from "../../schemas/common";
 import { dbFor, directoryDb } from "../db/client";
 import { hashPassword } from "../lib/crypto";
 import { conflict, forbidden, notFound, unauthenticated } from "../lib/errors";
-import { body, COOKIE_AUTH, errors, json } from "../lib/openapi";
+import { BEARER_AUTH, body, COOKIE_AUTH, errors, json } from "../lib/openapi";
 import { toPage } from "../lib/paging";
 import { router } from "../lib/router";
 import { nowSeconds } from "../lib/time";
 import { addApiKey, addSource, addUser, checkCredentials, toAccount, toApiKey, toSource, toUser } from "./accounts";
-import { clearSessionCookie, csrfTokenFor, requireUser, startSession } from "./auth";
+import { clearSessionCookie, csrfTokenFor, requireApiKey, requireUser, startSession } from "./auth";
 import { permissionsOf } from "./permissions";
 import {
   deleteSession,
@@ -111,6 +112,21 @@ export const authRoutes = router()
         },
         200,
       );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/api-key",
+      tags,
+      summary: "Identify the API key sending the request (to check a key works)",
+      security: BEARER_AUTH,
+      middleware: [requireApiKey()] as const,
+      responses: { 200: json(ApiKeyIdentity, "The key's account and scopes"), ...errors(401) },
+    }),
+    (c) => {
+      const { accountId, keyId, scopes } = c.var.apiKey;
+      return c.json({ accountId, keyId, scopes: [...scopes] }, 200);
     },
   );
 

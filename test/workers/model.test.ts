@@ -1,0 +1,76 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { ModelCatalog } from "../../schemas/model";
+import { DATASETS } from "../../workers/model/catalog";
+import { call } from "./helpers";
+
+describe("the logical model in D1", () => {
+  it.each(DATASETS.map((d) => [d.name, d] as const))("%s: every catalog field has a column", async (_, dataset) => {
+    const { results } = await env.DB.prepare(`SELECT name FROM pragma_table_info(?)`).bind(dataset.table).all<{
+      name: string;
+    }>();
+    const columns = new Set(results.map((r) => r.name));
+    expect(columns.has("account_id")).toBe(true);
+    const missing = dataset.fields.map((f) => f.column).filter((c) => !columns.has(c));
+    expect(missing).toEqual([]);
+  });
+
+  it("leads every index with account_id, except the three sign-in lookups", async () => {
+    const { results } = await env.DB.prepare(
+      `SELECT m.name AS tbl, il.name AS idx, (SELECT ii.name FROM pragma_index_info(il.name) ii WHERE ii.seqno = 0) AS first
+       FROM sqlite_master m, pragma_index_list(m.name) il
+       WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_cf_%' AND m.name <> 'd1_migrations'`,
+    ).all<{ tbl: string; idx: string; first: string }>();
+    const offenders = results
+      .filter((r) => r.first !== "account_id")
+      .map((r) => `${r.tbl}.${r.first}`)
+      .sort();
+    expect(offenders).toEqual(["account.domain", "account.id", "api_key.id", "login_attempt.key", "session.token_hash", "user.email"]);
+  });
+});
+
+describe("GET /api/v1/model", () => {
+  it("publishes every data set with its fields and the limits", async () => {
+    const res = await call("/api/v1/model");
+    expect(res.status).toBe(200);
+    const catalog = (await res.json()) as ModelCatalog;
+    expect(catalog.datasets.map((d) => d.name).sort()).toEqual(DATASETS.map((d) => d.name).sort());
+    expect(catalog.limits.attributeChars).toBe(100);
+    const engagement = catalog.datasets.find((d) => d.name === "engagement");
+    const serviceLevel = engagement?.fields.find((f) => f.label === "Service Level");
+    expect(serviceLevel?.values).toContain("Ignore");
+  });
+});
+
+describe("GET /api/v1/openapi.json", () => {
+  it("documents every /api/v1 route", async () => {
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(routes.sort()).toEqual(
+      [
+        "delete /api-keys/{id}",
+        "get /api-keys",
+        "get /auth/api-key",
+        "get /auth/session",
+        "get /model",
+        "get /sources",
+        "get /sources/{id}",
+        "get /users",
+        "get /users/{id}",
+        "patch /sources/{id}",
+        "patch /users/{id}",
+        "post /api-keys",
+        "post /auth/sign-in",
+        "post /auth/sign-out",
+        "post /sources",
+        "post /users",
+      ].sort(),
+    );
+  });
+
+  it("answers unknown API paths with a JSON 404", async () => {
+    const res = await call("/api/v1/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+});
