@@ -6,7 +6,7 @@ import { columnOf, DATASETS, dataset, ENTITIES } from "../../workers/model/catal
 
 const tables = new Map(
   Object.values(schema)
-    .filter((t): t is SQLiteTable => typeof t === "object" && t !== null && "getSQL" in t)
+    .filter((t: unknown): t is SQLiteTable => typeof t === "object" && t !== null && "getSQL" in t)
     .map((t) => [(t as unknown as { [k: symbol]: string })[Symbol.for("drizzle:Name")], t]),
 );
 
@@ -29,7 +29,10 @@ describe("the model catalog", () => {
 
   it("has an external key and a PID or reference on every data set", () => {
     for (const d of DATASETS) {
-      expect(d.fields.some((f) => f.key === d.externalKey || f.key === "turn"), d.name).toBe(true);
+      expect(
+        d.fields.some((f) => f.key === d.externalKey || f.key === "turn"),
+        d.name,
+      ).toBe(true);
     }
   });
 
@@ -86,7 +89,9 @@ describe("the model catalog", () => {
       agent_organization cost engagement_time focus_time hold_time invitation_time menu_time preparation_time wait_time
       wrap_up_time total_time engagement_fact_01 engagement_fact_02 engagement_fact_03 wait_for_customer_time
       order_agent_engagements total_conversation_agent_engagements adaptability adherence clarity completeness
-      customer_satisfaction empathy expressed_satisfaction language_skills persuasion severity understanding`.split(/\s+/);
+      customer_satisfaction empathy expressed_satisfaction language_skills persuasion severity understanding`.split(
+      /\s+/,
+    );
     const columns = new Set(dataset("engagement").fields.map((f) => f.column));
     expect(seedColumns.filter((c) => !exportOnly.has(c) && !columns.has(c))).toEqual([]);
   });

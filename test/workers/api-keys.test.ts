@@ -34,7 +34,10 @@ describe("POST /api/v1/api-keys", () => {
   it("is refused to users without apiKeys.manage", async () => {
     const { account } = await createAccount();
     const analyst = await createUser(account.id, "analyst");
-    const res = await call("/api/v1/api-keys", { body: { name: "k", scopes: ["ingest"] }, as: await signIn(analyst.email) });
+    const res = await call("/api/v1/api-keys", {
+      body: { name: "k", scopes: ["ingest"] },
+      as: await signIn(analyst.email),
+    });
     expect(res.status).toBe(403);
   });
 });

@@ -2,16 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { THROTTLE } from "../../workers/accounts/accounts";
 import { apiKey, session, user } from "../../workers/db/schema";
-import {
-  call,
-  createAccount,
-  createApiKey,
-  createUser,
-  db,
-  errorCode,
-  PASSWORD,
-  signIn,
-} from "./helpers";
+import { call, createAccount, createApiKey, createUser, db, errorCode, PASSWORD, signIn } from "./helpers";
 
 describe("POST /api/v1/auth/sign-in", () => {
   it("sets an HttpOnly, Secure, SameSite session cookie and returns the session", async () => {

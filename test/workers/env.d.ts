@@ -5,6 +5,9 @@ declare module "cloudflare:workers" {
 }
 
 declare namespace Cloudflare {
+  interface Exports {
+    default: Fetcher;
+  }
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }

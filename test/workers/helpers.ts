@@ -24,7 +24,12 @@ export async function createAccount(overrides: { domain?: string } = {}) {
 
 /** Adds a user with `role` to the account; the password is PASSWORD. */
 export async function createUser(accountId: string, role: Role) {
-  return addUser(db(), accountId, { email: `${unique(role)}@example.com`, name: `A ${role}`, role, password: PASSWORD });
+  return addUser(db(), accountId, {
+    email: `${unique(role)}@example.com`,
+    name: `A ${role}`,
+    role,
+    password: PASSWORD,
+  });
 }
 
 export async function createApiKey(accountId: string, scopes: ("ingest" | "export")[] = ["ingest", "export"]) {

@@ -25,7 +25,14 @@ describe("the logical model in D1", () => {
       .filter((r) => r.first !== "account_id")
       .map((r) => `${r.tbl}.${r.first}`)
       .sort();
-    expect(offenders).toEqual(["account.domain", "account.id", "api_key.id", "login_attempt.key", "session.token_hash", "user.email"]);
+    expect(offenders).toEqual([
+      "account.domain",
+      "account.id",
+      "api_key.id",
+      "login_attempt.key",
+      "session.token_hash",
+      "user.email",
+    ]);
   });
 });
 
@@ -44,7 +51,9 @@ describe("GET /api/v1/model", () => {
 
 describe("GET /api/v1/openapi.json", () => {
   it("documents every /api/v1 route", async () => {
-    const doc = (await (await call("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await call("/api/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     expect(routes.sort()).toEqual(
       [

@@ -95,7 +95,11 @@ describe("PATCH /api/v1/users/{id}", () => {
     const { account, client } = await adminClient();
     const agent = await createUser(account.id, "agent");
     const agentClient = await signIn(agent.email);
-    const promoted = await call(`/api/v1/users/${agent.id}`, { method: "PATCH", body: { role: "supervisor" }, as: client });
+    const promoted = await call(`/api/v1/users/${agent.id}`, {
+      method: "PATCH",
+      body: { role: "supervisor" },
+      as: client,
+    });
     expect(promoted.status).toBe(200);
     expect(((await promoted.json()) as User).role).toBe("supervisor");
     const disabled = await call(`/api/v1/users/${agent.id}`, { method: "PATCH", body: { disabled: true }, as: client });
