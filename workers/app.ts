@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { apiKeyRoutes, authRoutes, sourceRoutes, userRoutes } from "./accounts/routes";
 import { demoRoutes } from "./demo/routes";
 import type { AppEnv } from "./env";
+import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
 import { modelRoutes } from "./model/routes";
@@ -14,19 +15,21 @@ import { modelRoutes } from "./model/routes";
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 const api = router();
-api.use(
-  bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => {
-      throw new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
-    },
-  }),
-);
+const jsonBodyLimit = bodyLimit({
+  maxSize: JSON_BODY_LIMIT,
+  onError: () => {
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
+  },
+});
+// Uploads stream up to 1 GB and enforce their own limits.
+api.use((c, next) => (c.req.path.startsWith("/api/v1/ingest/uploads/") ? next() : jsonBodyLimit(c, next)));
 api.route("/auth", authRoutes);
 api.route("/users", userRoutes);
 api.route("/api-keys", apiKeyRoutes);
 api.route("/sources", sourceRoutes);
 api.route("/model", modelRoutes);
+api.route("/ingest", ingestRoutes);
+api.route("/technical-log", technicalLogRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",

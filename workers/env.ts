@@ -22,5 +22,6 @@ export interface ApiKeyPrincipal {
 
 export type AppEnv = {
   Bindings: Bindings;
-  Variables: { user: UserPrincipal; apiKey: ApiKeyPrincipal };
+  /** `accountId` is set by every authentication middleware, whichever way the caller signed in. */
+  Variables: { user: UserPrincipal; apiKey: ApiKeyPrincipal; accountId: string };
 };

@@ -1,12 +1,31 @@
+import { JobMessage } from "../schemas/jobs";
 import { deleteExpiredSessions } from "./accounts/queries";
 import { app } from "./app";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
+import { runIngestJob } from "./ingest/consumer";
 
-/** The Worker: the Hono app for HTTP, and a periodic sweep of expired sessions. */
+/** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions. */
 export default {
   fetch: app.fetch,
+
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      const parsed = JobMessage.safeParse(message.body);
+      if (!parsed.success) {
+        console.error("dropping malformed job", parsed.error.message);
+        message.ack();
+        continue;
+      }
+      switch (parsed.data.kind) {
+        case "ingest":
+          await runIngestJob(env, message, parsed.data);
+          break;
+      }
+    }
+  },
+
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(deleteExpiredSessions(directoryDb(env)));
   },
-} satisfies ExportedHandler<Bindings>;
+} satisfies ExportedHandler<Bindings, unknown>;

@@ -44,7 +44,7 @@ export interface Client {
 type RequestOptions = {
   method?: string;
   body?: unknown;
-  rawBody?: string;
+  rawBody?: BodyInit;
   as?: Client;
   csrf?: string | null;
   headers?: Record<string, string>;
@@ -59,7 +59,9 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
     "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 254) + 1}`,
     ...options.headers,
   };
-  if (options.body !== undefined || options.rawBody !== undefined) headers["content-type"] = "application/json";
+  if ((options.body !== undefined || options.rawBody !== undefined) && !headers["content-type"]) {
+    headers["content-type"] = "application/json";
+  }
   if (options.as) {
     headers.cookie = options.as.cookie;
     const csrf = options.csrf === undefined ? options.as.csrfToken : options.csrf;

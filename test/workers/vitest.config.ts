@@ -12,6 +12,8 @@ export default defineConfig(async () => {
         main: "./workers/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // Tests deliver queue messages to the consumer themselves, so nothing races them.
+          queueConsumers: {},
           bindings: {
             TEST_MIGRATIONS: migrations,
             SIGNING_SECRET: "test-signing-secret-0123456789abcdef0123456789abcdef",

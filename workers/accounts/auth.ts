@@ -16,7 +16,8 @@ export const SESSION_SECONDS = 12 * 60 * 60;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function signingSecret(env: Bindings): string {
+/** The secret Brine signs tokens and links with; throws when it is missing or too short. */
+export function signingSecret(env: Bindings): string {
   if (!env.SIGNING_SECRET || env.SIGNING_SECRET.length < 32) {
     // Fail closed: without a real secret no token Brine signs could be trusted.
     throw new Error("SIGNING_SECRET is missing or shorter than 32 characters");
@@ -73,6 +74,7 @@ export function requireUser(...required: Permission[]): MiddlewareHandler<AppEnv
     for (const p of required) {
       if (!permissions.has(p)) throw forbidden("FORBIDDEN", `This needs the ${p} permission.`);
     }
+    c.set("accountId", found.user.accountId);
     c.set("user", {
       accountId: found.user.accountId,
       userId: found.user.id,
@@ -132,7 +134,18 @@ export function requireApiKey(scope?: ApiKeyScope): MiddlewareHandler<AppEnv> {
     if (row.lastUsedAt === null || row.lastUsedAt < now - TOUCH_EVERY_SECONDS) {
       c.executionCtx.waitUntil(touchApiKey(dbFor(c.env, row.accountId), row.accountId, row.id, now));
     }
+    c.set("accountId", row.accountId);
     c.set("apiKey", { accountId: row.accountId, keyId: row.id, scopes: row.scopes as ApiKeyScope[] });
     await next();
   };
+}
+
+/**
+ * For routes both integrators and the app use: an `Authorization` header means an API key
+ * with `scope`; otherwise a signed-in user with `permission`.
+ */
+export function requireApiKeyOrUser(scope: ApiKeyScope, permission?: Permission): MiddlewareHandler<AppEnv> {
+  const byKey = requireApiKey(scope);
+  const byUser = permission ? requireUser(permission) : requireUser();
+  return (c, next) => (c.req.header("authorization") ? byKey(c, next) : byUser(c, next));
 }

@@ -16,3 +16,8 @@ export function dbFor(env: Bindings, _accountId: string): Db {
 export function directoryDb(env: Bindings): Db {
   return drizzle(env.DB, { schema });
 }
+
+/** The raw D1 binding for `accountId`, for the ingest writer's prepared, batched upserts. */
+export function rawDbFor(env: Bindings, _accountId: string): D1Database {
+  return env.DB;
+}

@@ -549,3 +549,59 @@ export const activity = sqliteTable(
     index("activity_interval").on(t.accountId, t.intervalStart, t.agentPid),
   ],
 );
+
+// ───────────────────────────── ingest ─────────────────────────────
+
+/** One uploaded ZIP and its processing: status, progress, counts and resume checkpoint. */
+export const ingestBatch = sqliteTable(
+  "ingest_batch",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    sourceId: text("source_id").notNull(),
+    status: text("status").notNull(),
+    objectKey: text("object_key").notNull(),
+    bytes: integer("bytes"),
+    uploadExpiresAt: integer("upload_expires_at").notNull(),
+    uploadedAt: integer("uploaded_at"),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    /** Compressed bytes read so far, for progress. */
+    bytesRead: integer("bytes_read").notNull().default(0),
+    /** Resume point: ZIP entry index and the last line written in it. */
+    checkpointEntry: integer("checkpoint_entry").notNull().default(0),
+    checkpointLine: integer("checkpoint_line").notNull().default(0),
+    loaded: integer("loaded").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    warned: integer("warned").notNull().default(0),
+    logEntries: integer("log_entries").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    leaseUntil: integer("lease_until"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("ingest_batch_created").on(t.accountId, t.createdAt),
+    index("ingest_batch_source").on(t.accountId, t.sourceId, t.createdAt),
+  ],
+);
+
+/** Per-file counts of one batch. */
+export const ingestBatchFile = sqliteTable(
+  "ingest_batch_file",
+  {
+    accountId: accountId(),
+    batchId: text("batch_id").notNull(),
+    entry: integer("entry").notNull(),
+    name: text("name").notNull(),
+    target: text("target"),
+    status: text("status").notNull(),
+    lines: integer("lines").notNull().default(0),
+    loaded: integer("loaded").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    warned: integer("warned").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.batchId, t.entry] })],
+);

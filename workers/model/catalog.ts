@@ -195,6 +195,7 @@ const customerContact: Dataset = {
   table: "customer_contact",
   reportable: false,
   externalKey: "contact",
+  requires: ["customerExternalId"],
   fields: [
     attr("contact", "Contact", "E-mail, phone number (E.164) or chat id."),
     enumeration("type", "Contact Type", ["Email", "Phone", "Chat", "WhatsApp", "Other"], "What kind of contact."),

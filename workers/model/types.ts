@@ -113,6 +113,8 @@ export interface Dataset {
   reportable: boolean;
   /** Property that identifies an item in the source system (required on ingest). */
   externalKey: string;
+  /** Other properties an ingest line must carry (for example a contact's customer). */
+  requires?: readonly string[];
   fields: readonly Field[];
 }
 

@@ -1,0 +1,7 @@
+import { z } from "zod";
+
+/** Every message on the JOBS queue. */
+export const JobMessage = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ingest"), accountId: z.uuid(), batchId: z.uuid() }),
+]);
+export type JobMessage = z.infer<typeof JobMessage>;
