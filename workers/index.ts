@@ -9,7 +9,7 @@ import { runIngestJob } from "./ingest/consumer";
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     for (const message of batch.messages) {
       const parsed = JobMessage.safeParse(message.body);
       if (!parsed.success) {

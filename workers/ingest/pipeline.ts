@@ -222,7 +222,10 @@ export async function processBatch(
     if (target.gzip) {
       const gunzip = new Gunzip((chunk, final) => accept(chunk, final));
       entry.ondata = (err, chunk, final) => {
-        if (err) return void (failure ??= new BatchFailure("INVALID_ZIP", `${entry.name}: ${err.message}`));
+        if (err) {
+          failure ??= new BatchFailure("INVALID_ZIP", `${entry.name}: ${err.message}`);
+          return;
+        }
         try {
           gunzip.push(chunk, final);
         } catch (e) {
@@ -231,7 +234,10 @@ export async function processBatch(
       };
     } else {
       entry.ondata = (err, chunk, final) => {
-        if (err) return void (failure ??= new BatchFailure("INVALID_ZIP", `${entry.name}: ${err.message}`));
+        if (err) {
+          failure ??= new BatchFailure("INVALID_ZIP", `${entry.name}: ${err.message}`);
+          return;
+        }
         accept(chunk, final);
       };
     }
