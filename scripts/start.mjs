@@ -11,6 +11,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildDemoZips } from "./demo-data.mjs";
+import { bar, ingestZip, listBatches } from "./lib/ingest-client.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 8787);
@@ -101,6 +103,34 @@ if (!response.ok) {
 }
 const demo = { url, ...(await response.json()) };
 writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+
+// First start: load the demo data through the Ingest API, exactly as an integrator would.
+if ((await listBatches(url, demo.apiKey)).items.length === 0) {
+  const anchor = Math.floor(Date.now() / 86_400_000) * 86_400;
+  step("building the demo data (90 days, two sources)");
+  const zips = buildDemoZips({ anchor });
+  const sources = { S1: demo.ingestionSourceId, S2: demo.emailSourceId };
+  for (const [name, zip] of Object.entries(zips)) {
+    const label = name === "S1" ? "chat and voice" : "e-mail desk";
+    let last = "";
+    const show = (text) => {
+      if (text === last) return;
+      last = text;
+      process.stdout.write(process.stdout.isTTY ? `\r  ${text}\x1b[K` : `  ${text}\n`);
+    };
+    const batch = await ingestZip({
+      url,
+      key: demo.apiKey,
+      sourceId: sources[name],
+      zip,
+      onUpload: (sent, total) => show(`uploading ${label} ${bar(sent / total)}`),
+      onBatch: (b) => show(`loading ${label} ${bar(b.progress)} ${b.loaded.toLocaleString()} records`),
+      pollMs: 1000,
+    });
+    show(`${label}: ${batch.status}, ${batch.loaded.toLocaleString()} records loaded, ${batch.rejected} rejected`);
+    if (process.stdout.isTTY) process.stdout.write("\n");
+  }
+}
 
 console.log(`
 \x1b[1mBrine is running at ${url}\x1b[0m

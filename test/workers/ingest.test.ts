@@ -343,7 +343,7 @@ describe("processing a batch", () => {
     let result = "continue";
     while (result !== "done") {
       result = await processBatch(env, accountId, link.batchId, { budgetMs: 0, flushLines: 150, maxLogEntries: 100 });
-      await db().update(ingestBatch).set({ leaseUntil: null }).where(eq(ingestBatch.id, link.batchId));
+      expect(result).not.toBe("busy");
       rounds++;
     }
     expect(rounds).toBeGreaterThan(5);

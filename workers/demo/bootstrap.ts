@@ -10,6 +10,7 @@ export const DEMO = {
   email: "admin@demo.brine.local",
   adminName: "Demo Admin",
   sourceName: "Demo ingest",
+  emailSourceName: "Demo e-mail desk",
   keyName: "Demo key",
 } as const;
 
@@ -19,6 +20,8 @@ export interface DemoCredentials {
   password: string;
   apiKey: string;
   ingestionSourceId: string;
+  /** The second demo source (the e-mail help desk). */
+  emailSourceId: string;
 }
 
 /**
@@ -49,9 +52,10 @@ export async function ensureDemo(db: Db, previous: { password?: string; apiKey?:
   const accountId = account.id;
 
   const sources = await listSources(db, accountId, 200);
-  const source =
-    sources.find((s) => s.name === DEMO.sourceName) ??
-    (await addSource(db, accountId, { name: DEMO.sourceName, type: "ingest-api" }));
+  const findOrAdd = async (name: string) =>
+    sources.find((s) => s.name === name) ?? (await addSource(db, accountId, { name, type: "ingest-api" }));
+  const source = await findOrAdd(DEMO.sourceName);
+  const emailSource = await findOrAdd(DEMO.emailSourceName);
 
   let apiKey = previous.apiKey ?? "";
   const keys = await listApiKeys(db, accountId, 200);
@@ -61,5 +65,12 @@ export async function ensureDemo(db: Db, previous: { password?: string; apiKey?:
     apiKey = (await addApiKey(db, accountId, { name: DEMO.keyName, scopes: ["ingest", "export"], createdBy: null }))
       .secret;
   }
-  return { accountId, email: DEMO.email, password, apiKey, ingestionSourceId: source.id };
+  return {
+    accountId,
+    email: DEMO.email,
+    password,
+    apiKey,
+    ingestionSourceId: source.id,
+    emailSourceId: emailSource.id,
+  };
 }

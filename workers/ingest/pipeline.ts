@@ -422,6 +422,12 @@ export async function processBatch(
     });
   }
 
+  /** Out of time: release the lease so the continuation message can take over at once. */
+  async function handOver(): Promise<PipelineResult> {
+    await updateBatch(db, accountId, batchId, { leaseUntil: null });
+    return "continue";
+  }
+
   function push(chunk: Uint8Array, final: boolean) {
     try {
       unzip.push(chunk, final);
@@ -447,7 +453,7 @@ export async function processBatch(
           if (failure) throw failure;
           if (!(await drainAll())) {
             await reader.cancel();
-            return "continue";
+            return handOver();
           }
         }
       }
@@ -455,7 +461,7 @@ export async function processBatch(
     }
     push(new Uint8Array(0), true);
     if (failure) throw failure;
-    if (!(await drainAll())) return "continue";
+    if (!(await drainAll())) return handOver();
     await flush();
     if (entries === 0) throw new BatchFailure("EMPTY_ZIP", "The ZIP holds no files.");
     const unfinished = files.find((f) => f.status === "PROCESSING" && !f.ended);
