@@ -29,6 +29,16 @@ function rng(seed) {
   };
 }
 
+/** Picks from `[…, weight]` rows in proportion to their weights. */
+function weighted(r, rows) {
+  let x = r.next();
+  for (const row of rows) {
+    x -= row[3];
+    if (x <= 0) return row;
+  }
+  return rows[0];
+}
+
 const iso = (seconds) => new Date(Math.round(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -329,13 +339,7 @@ export function buildDemoZips({ anchor, seed = 20261121, days = 90, conversation
       const wrapUp = r.around(channelType === "EMAIL" ? 60 : 35, 0.5);
       const prep = channelType === "EMAIL" ? r.around(20, 0.4) : r.around(4, 0.4);
       const transferring = hops > 0;
-      const outcome = transferring
-        ? ["O-ESCALATED", "Escalated", "OC-FOLLOW"]
-        : (() => {
-            let x = r.next();
-            for (const o of OUTCOMES) if ((x -= o[3]) <= 0) return o;
-            return OUTCOMES[0];
-          })();
+      const outcome = transferring ? ["O-ESCALATED", "Escalated", "OC-FOLLOW"] : weighted(r, OUTCOMES);
       const engagementExternalId = nextEngagement(source);
       const engStart = t;
       const engEnd = engStart + prep + handle + hold;
