@@ -1,3 +1,9 @@
+import "./styles/global.css";
 import { render } from "preact";
+import { App } from "./app/app";
+import { session } from "./session";
 
-render(<p>Brine</p>, document.getElementById("app") as HTMLElement);
+void session.load();
+
+const root = document.getElementById("app");
+if (root) render(<App />, root);

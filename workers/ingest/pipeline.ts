@@ -407,6 +407,9 @@ export async function processBatch(
     statements = [];
     pendingLines = 0;
     await d1.batch(batchStatements);
+    // Give the event loop a turn: where requests share the isolate (wrangler dev), a long batch
+    // would otherwise keep them waiting until it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   async function finish(

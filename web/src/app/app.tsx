@@ -1,0 +1,151 @@
+import { Component, type ComponentChildren } from "preact";
+import { useLayoutEffect } from "preact/hooks";
+import { LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
+import { AppShell } from "../components/app-shell/app-shell";
+import { BrandMark } from "../components/brand-mark/brand-mark";
+import { Button } from "../components/button/button";
+import { session } from "../session";
+import styles from "./app.module.css";
+
+const SignInPage = lazy(() => import("../pages/sign-in/sign-in-page").then((m) => m.SignInPage));
+const HomePage = lazy(() => import("../pages/home/home-page").then((m) => m.HomePage));
+const LogicalModelPage = lazy(() =>
+  import("../pages/logical-model/logical-model-page").then((m) => m.LogicalModelPage),
+);
+const UsersPage = lazy(() => import("../pages/users/users-page").then((m) => m.UsersPage));
+const ApiKeysPage = lazy(() => import("../pages/api-keys/api-keys-page").then((m) => m.ApiKeysPage));
+const SourcesPage = lazy(() => import("../pages/sources/sources-page").then((m) => m.SourcesPage));
+const ApiDocsPage = lazy(() => import("../pages/api-docs/api-docs-page").then((m) => m.ApiDocsPage));
+const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
+
+/** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
+export function safeNext(next: string | undefined): string {
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (next === "/sign-in" || next.startsWith("/sign-in?")) return "/";
+  return next;
+}
+
+function Redirect({ to }: { to: string }) {
+  const { route } = useLocation();
+  useLayoutEffect(() => route(to, true), [to]);
+  return null;
+}
+
+/** `/settings` opens the first settings page the user may use. */
+function SettingsIndex() {
+  const to = session.can("users.manage")
+    ? "/settings/users"
+    : session.can("apiKeys.manage")
+      ? "/settings/api-keys"
+      : "/settings/sources";
+  return <Redirect to={to} />;
+}
+
+/** After client-side navigation, move focus to the new page's heading so screen readers start there. */
+function focusPage() {
+  const heading = document.querySelector<HTMLElement>("#main h1");
+  const target = heading ?? document.getElementById("main");
+  if (!target) return;
+  if (target === heading) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+}
+
+function SignedInApp() {
+  return (
+    <AppShell>
+      <Router onRouteChange={focusPage}>
+        <Route path="/" component={HomePage} />
+        <Route path="/model/:name?" component={LogicalModelPage} />
+        <Route path="/settings" component={SettingsIndex} />
+        <Route path="/settings/users" component={UsersPage} />
+        <Route path="/settings/api-keys" component={ApiKeysPage} />
+        <Route path="/settings/sources" component={SourcesPage} />
+        <Route path="/docs" component={ApiDocsPage} />
+        <Route default component={NotFoundPage} />
+      </Router>
+    </AppShell>
+  );
+}
+
+function Splash({ children }: { children: ComponentChildren }) {
+  return (
+    <div class={styles.splash}>
+      <BrandMark />
+      {children}
+    </div>
+  );
+}
+
+/** Chooses between the sign-in page and the app from the session, redirecting as needed. */
+function SessionGate() {
+  const state = session.state.value;
+  const { path, url, query } = useLocation();
+
+  if (state.status === "loading") {
+    return (
+      <Splash>
+        <p class={styles.splashText} role="status">
+          Loading…
+        </p>
+      </Splash>
+    );
+  }
+  if (state.status === "error") {
+    return (
+      <Splash>
+        <div class={styles.splashError} role="alert">
+          <p>{state.message}</p>
+          <Button variant="primary" onClick={() => session.load()}>
+            Try again
+          </Button>
+        </div>
+      </Splash>
+    );
+  }
+  if (state.status === "signed-out") {
+    if (path === "/sign-in") {
+      return <Router>{[<Route key="sign-in" path="/sign-in" component={SignInPage} />]}</Router>;
+    }
+    return <Redirect to={state.returnHere ? `/sign-in?next=${encodeURIComponent(url)}` : "/sign-in"} />;
+  }
+  if (path === "/sign-in") return <Redirect to={safeNext(query.next)} />;
+  return <SignedInApp />;
+}
+
+/** Last resort for a render error or a page that failed to download (after a deploy, say). */
+class CrashBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
+  state = { failed: false };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  componentDidCatch(error: unknown) {
+    console.error(error);
+  }
+
+  render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <Splash>
+        <div class={styles.splashError} role="alert">
+          <p>Something went wrong while showing this page.</p>
+          <Button variant="primary" onClick={() => location.reload()}>
+            Reload
+          </Button>
+        </div>
+      </Splash>
+    );
+  }
+}
+
+/** The whole app. Links under /api/ are left to the browser (the OpenAPI document, for one). */
+export function App() {
+  return (
+    <LocationProvider scope={/^\/(?!api\/)/}>
+      <CrashBoundary>
+        <SessionGate />
+      </CrashBoundary>
+    </LocationProvider>
+  );
+}

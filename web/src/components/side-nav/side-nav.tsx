@@ -1,0 +1,102 @@
+import type { JSX } from "preact";
+import { useLocation } from "preact-iso";
+import { session } from "../../session";
+import styles from "./side-nav.module.css";
+
+type IconName = "home" | "model" | "users" | "key" | "source" | "docs";
+
+const ICON_PATHS: Record<IconName, JSX.Element> = {
+  home: <path d="M3 9.5 10 4l7 5.5V16a1 1 0 0 1-1 1h-3.5v-4.5h-5V17H4a1 1 0 0 1-1-1z" />,
+  model: (
+    <>
+      <rect x="3" y="3" width="6" height="5" rx="1" />
+      <rect x="11" y="12" width="6" height="5" rx="1" />
+      <rect x="11" y="3" width="6" height="5" rx="1" />
+      <path d="M6 8v6.5h5M14 8v4" />
+    </>
+  ),
+  users: (
+    <>
+      <circle cx="8" cy="7" r="3" />
+      <path d="M2.5 17c.5-3 2.8-4.5 5.5-4.5s5 1.5 5.5 4.5M13 4.2a3 3 0 0 1 0 5.6M15 12.8c1.4.6 2.3 2 2.5 4.2" />
+    </>
+  ),
+  key: (
+    <>
+      <circle cx="6.5" cy="13.5" r="3.5" />
+      <path d="m9 11 7.5-7.5M14 6l2 2M12 8l1.5 1.5" />
+    </>
+  ),
+  source: (
+    <>
+      <ellipse cx="10" cy="5" rx="6" ry="2.5" />
+      <path d="M4 5v10c0 1.4 2.7 2.5 6 2.5s6-1.1 6-2.5V5M4 10c0 1.4 2.7 2.5 6 2.5s6-1.1 6-2.5" />
+    </>
+  ),
+  docs: (
+    <>
+      <path d="M5 2.5h7l4 4V17a.5.5 0 0 1-.5.5h-10A.5.5 0 0 1 5 17z" />
+      <path d="M12 2.5v4h4M8 11l-1.5 1.5L8 14M12 11l1.5 1.5L12 14" />
+    </>
+  ),
+};
+
+function Icon({ name }: { name: IconName }) {
+  return (
+    <svg class={styles.icon} viewBox="0 0 20 20" aria-hidden="true">
+      {ICON_PATHS[name]}
+    </svg>
+  );
+}
+
+interface NavLinkProps {
+  href: string;
+  icon: IconName;
+  label: string;
+  /** Also current on paths below `href` (the model's data sets). */
+  prefix?: boolean;
+  onNavigate?: () => void;
+}
+
+function NavLink({ href, icon, label, prefix = false, onNavigate }: NavLinkProps) {
+  const { path } = useLocation();
+  const current = path === href || (prefix && path.startsWith(`${href}/`));
+  return (
+    <li>
+      <a class={styles.link} href={href} aria-current={current ? "page" : undefined} onClick={onNavigate}>
+        <Icon name={icon} />
+        {label}
+      </a>
+    </li>
+  );
+}
+
+/** The app's sections; Settings pages show only to those allowed to use them. */
+export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
+  return (
+    <nav class={styles.nav} aria-label="Main">
+      <ul class={styles.list}>
+        <NavLink href="/" icon="home" label="Home" onNavigate={onNavigate} />
+        <NavLink href="/model" icon="model" label="Logical model" prefix onNavigate={onNavigate} />
+      </ul>
+      <h2 class={styles.group} id="nav-settings">
+        Settings
+      </h2>
+      <ul class={styles.list} aria-labelledby="nav-settings">
+        {session.can("users.manage") && (
+          <NavLink href="/settings/users" icon="users" label="Users" onNavigate={onNavigate} />
+        )}
+        {session.can("apiKeys.manage") && (
+          <NavLink href="/settings/api-keys" icon="key" label="API keys" onNavigate={onNavigate} />
+        )}
+        <NavLink href="/settings/sources" icon="source" label="Sources" onNavigate={onNavigate} />
+      </ul>
+      <h2 class={styles.group} id="nav-developers">
+        Developers
+      </h2>
+      <ul class={styles.list} aria-labelledby="nav-developers">
+        <NavLink href="/docs" icon="docs" label="API docs" onNavigate={onNavigate} />
+      </ul>
+    </nav>
+  );
+}
