@@ -51,6 +51,11 @@ api.doc31("/openapi.json", {
       "Contact-center analytics, quality assurance and live conversations. Errors are `{error: {code, message}}`.",
   },
   servers: [{ url: "/api/v1" }],
+  tags: [
+    { name: "Accounts", description: "Sign-in, users, API keys and ingestion sources." },
+    { name: "Logical model", description: "The data sets Brine stores and reports on." },
+    { name: "Ingest API", description: "Load data: upload links, ZIP batches, batch status, the Technical Log." },
+  ],
 });
 
 /** The whole HTTP surface: APIs under /api/v1, the local demo bootstrap, and one error path. */

@@ -59,7 +59,11 @@ describe("signing in", () => {
     // The ring may be an outline or a box-shadow; either way the focused field must show one.
     const ring = await page.evaluate(() => {
       const style = getComputedStyle(document.activeElement as Element);
-      return { label: document.activeElement?.getAttribute("type"), outline: style.outlineStyle, shadow: style.boxShadow };
+      return {
+        label: document.activeElement?.getAttribute("type"),
+        outline: style.outlineStyle,
+        shadow: style.boxShadow,
+      };
     });
     expect(ring.label).toBe("password");
     expect(ring.outline !== "none" || ring.shadow !== "none").toBe(true);
@@ -81,9 +85,9 @@ describe("Settings → API keys", () => {
       /brn_[0-9a-f]{32}_[\w-]{43}/,
     )?.[0];
     if (!secret) {
-      const value = await page.locator("input[readonly], code, output").evaluateAll((els) =>
-        els.map((e) => (e as HTMLInputElement).value ?? e.textContent),
-      );
+      const value = await page
+        .locator("input[readonly], code, output")
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value ?? e.textContent));
       throw new Error(`secret not found on the page: ${value.join(" | ")}`);
     }
     expect(await keyStatus(secret)).toEqual({ status: 200, code: undefined });

@@ -78,6 +78,23 @@ describe("POST /api/v1/auth/sign-in", () => {
     expect(await errorCode(res)).toBe("USER_DISABLED");
   });
 
+  it("refuses a sign-in posted from another site (login CSRF) and starts no session", async () => {
+    const { admin } = await createAccount();
+    const res = await call("/api/v1/auth/sign-in", {
+      body: { email: admin.email, password: PASSWORD },
+      headers: { origin: "https://evil.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe("CSRF_FAILED");
+    expect(await db().select().from(session).where(eq(session.userId, admin.id))).toHaveLength(0);
+  });
+
+  it("marks session responses as not cacheable", async () => {
+    const { admin } = await createAccount();
+    const res = await call("/api/v1/auth/sign-in", { body: { email: admin.email, password: PASSWORD } });
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("rejects malformed JSON and missing fields with stable codes", async () => {
     const malformed = await call("/api/v1/auth/sign-in", { rawBody: "{email:" });
     expect(malformed.status).toBe(400);

@@ -122,6 +122,19 @@ describe("PATCH /api/v1/users/{id}", () => {
     expect(old.status).toBe(401);
   });
 
+  it("keeps an admin's current session when they change their own password, and ends the others", async () => {
+    const { admin, client } = await adminClient();
+    const elsewhere = await signIn(admin.email);
+    const res = await call(`/api/v1/users/${admin.id}`, {
+      method: "PATCH",
+      body: { password: "my brand new password" },
+      as: client,
+    });
+    expect(res.status).toBe(200);
+    expect((await call("/api/v1/auth/session", { as: client })).status).toBe(200);
+    expect((await call("/api/v1/auth/session", { as: elsewhere })).status).toBe(401);
+  });
+
   it("will not let an admin lock themself out", async () => {
     const { admin, client } = await adminClient();
     for (const body of [{ disabled: true }, { role: "agent" }]) {

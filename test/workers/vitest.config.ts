@@ -10,10 +10,8 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         main: "./workers/index.ts",
-        wrangler: { configPath: "./wrangler.toml" },
+        wrangler: { configPath: "./wrangler.toml", environment: "test" },
         miniflare: {
-          // Tests deliver queue messages to the consumer themselves, so nothing races them.
-          queueConsumers: {},
           bindings: {
             TEST_MIGRATIONS: migrations,
             SIGNING_SECRET: "test-signing-secret-0123456789abcdef0123456789abcdef",

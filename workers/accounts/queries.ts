@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import type { ApiKeyScope, CreateSourceBody, Role } from "../../schemas/accounts";
 import type { Db } from "../db/client";
 import { account, apiKey, loginAttempt, session, source, user } from "../db/schema";
@@ -101,8 +101,22 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(session).where(eq(session.tokenHash, tokenHash));
 }
 
-export async function deleteUserSessions(db: Db, accountId: string, userId: string): Promise<void> {
-  await db.delete(session).where(and(eq(session.accountId, accountId), eq(session.userId, userId)));
+/** Ends every session of a user, except `keepTokenHash` when given. */
+export async function deleteUserSessions(
+  db: Db,
+  accountId: string,
+  userId: string,
+  keepTokenHash?: string,
+): Promise<void> {
+  await db
+    .delete(session)
+    .where(
+      and(
+        eq(session.accountId, accountId),
+        eq(session.userId, userId),
+        keepTokenHash ? ne(session.tokenHash, keepTokenHash) : undefined,
+      ),
+    );
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {

@@ -40,8 +40,13 @@ import {
 
 const tags = ["Accounts"];
 
-/** Sign in, sign out, and the current session. */
-export const authRoutes = router()
+/** Sign in, sign out, and the current session. Nothing here may be cached. */
+export const authRoutes = router();
+authRoutes.use(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+authRoutes
   .openapi(
     createRoute({
       method: "post",
@@ -52,6 +57,11 @@ export const authRoutes = router()
       responses: { 200: json(Session, "Signed in"), ...errors(400, 401, 403, 429) },
     }),
     async (c) => {
+      const origin = c.req.header("origin");
+      if (origin && origin !== new URL(c.req.url).origin) {
+        // Login CSRF: a foreign page must not sign the browser in to an account it chose.
+        throw forbidden("CSRF_FAILED", "Cross-site sign-in refused.");
+      }
       const { email, password } = c.req.valid("json");
       const db = directoryDb(c.env);
       const client = c.req.header("cf-connecting-ip") ?? "local";
@@ -211,7 +221,11 @@ export const userRoutes = router()
         disabledAt: patch.disabled === undefined ? undefined : patch.disabled ? nowSeconds() : null,
       });
       if (!row) throw notFound("User");
-      if (patch.disabled || patch.password) await deleteUserSessions(db, accountId, id);
+      // A disabled user, or one with a new password, is signed out everywhere, except the
+      // admin's own current session when they change their own password.
+      if (patch.disabled || patch.password) {
+        await deleteUserSessions(db, accountId, id, id === userId ? c.var.user.sessionTokenHash : undefined);
+      }
       return c.json(toUser(row), 200);
     },
   );
