@@ -1,5 +1,6 @@
 // A small Ingest API client for Node: get an upload link, PUT a ZIP with progress, and
 // follow the batch until it ends. Used by `npm start` (demo data) and the `brine` CLI.
+import { createReadStream } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 
@@ -22,6 +23,45 @@ async function api(url, key, path, init = {}) {
   return body;
 }
 
+/** PUTs a ZIP file from disk to a signed upload link, streaming it and reporting bytes sent. */
+export function putFile(uploadUrl, path, size, onProgress = () => {}) {
+  const url = new URL(uploadUrl);
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      { method: "PUT", headers: { "content-type": "application/zip", "content-length": size } },
+      (res) => readJson(res, resolve, reject),
+    );
+    req.on("error", reject);
+    let sent = 0;
+    const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+    stream.on("data", (chunk) => {
+      sent += chunk.length;
+      onProgress(sent, size);
+    });
+    stream.on("error", reject);
+    stream.pipe(req);
+  });
+}
+
+function readJson(res, resolve, reject) {
+  let text = "";
+  res.on("data", (d) => {
+    text += d;
+  });
+  res.on("end", () => {
+    let body = {};
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = { error: { code: `HTTP_${res.statusCode}`, message: text.slice(0, 200) } };
+    }
+    if (res.statusCode === 202) resolve(body);
+    else reject(new Error(`upload refused: ${res.statusCode} ${body.error?.code}: ${body.error?.message}`));
+  });
+}
+
 /** PUTs `zip` to a signed upload link, reporting bytes sent. */
 export function putZip(uploadUrl, zip, onProgress = () => {}) {
   const url = new URL(uploadUrl);
@@ -30,17 +70,7 @@ export function putZip(uploadUrl, zip, onProgress = () => {}) {
     const req = send(
       url,
       { method: "PUT", headers: { "content-type": "application/zip", "content-length": zip.length } },
-      (res) => {
-        let text = "";
-        res.on("data", (d) => {
-          text += d;
-        });
-        res.on("end", () => {
-          const body = text ? JSON.parse(text) : {};
-          if (res.statusCode === 202) resolve(body);
-          else reject(new Error(`upload refused: ${res.statusCode} ${body.error?.code}: ${body.error?.message}`));
-        });
-      },
+      (res) => readJson(res, resolve, reject),
     );
     req.on("error", reject);
     const step = 256 * 1024;
@@ -58,13 +88,18 @@ export function putZip(uploadUrl, zip, onProgress = () => {}) {
   });
 }
 
-/** Uploads one ZIP for `sourceId` and resolves with the finished batch. */
-export async function ingestZip({ url, key, sourceId, zip, onUpload, onBatch, pollMs = 500 }) {
+/**
+ * Uploads one ZIP (bytes in `zip`, or a file at `path` of `size` bytes) for `sourceId` and
+ * resolves with the finished batch.
+ */
+export async function ingestZip({ url, key, sourceId, zip, path, size, onUpload, onBatch, pollMs = 500 }) {
   const link = await api(url, key, "/api/v1/ingest/upload-url", {
     method: "POST",
     body: JSON.stringify({ ingestionSourceId: sourceId }),
   });
-  await putZip(link.uploadUrl, zip, onUpload);
+  if (zip) await putZip(link.uploadUrl, zip, onUpload);
+  else await putFile(link.uploadUrl, path, size, onUpload);
+  onBatch?.({ batchId: link.batchId, status: "QUEUED", progress: 0, loaded: 0, rejected: 0, warned: 0 });
   for (;;) {
     const batch = await api(url, key, `/api/v1/ingest/batches/${link.batchId}`);
     onBatch?.(batch);
