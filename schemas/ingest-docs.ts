@@ -1,6 +1,5 @@
 import { ENTITY_DATASET, lineProperties, MAX_LINE_BYTES, propertyOf } from "../workers/ingest/format";
-import { ZIP_LIMITS } from "../workers/ingest/pipeline";
-import { INGEST_LIMITS } from "../workers/ingest/upload";
+import { INGEST_LIMITS, ZIP_LIMITS } from "../workers/ingest/limits";
 import { DATASETS, ENTITIES } from "../workers/model/catalog";
 import { type Field, LIMITS } from "../workers/model/types";
 import { referencesTo } from "./ingest-lines";

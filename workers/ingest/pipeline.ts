@@ -12,18 +12,9 @@ import {
   MAX_LINE_BYTES,
   validateLine,
 } from "./format";
+import { ZIP_LIMITS } from "./limits";
 import { batchFiles, getBatch, takeLease, updateBatch } from "./queries";
 import { upsertLine, type WriteTarget } from "./writer";
-
-/** ZIP safety caps. Inflated bytes are counted as they come out, never read from headers. */
-export const ZIP_LIMITS = {
-  maxEntries: 1_000,
-  maxInflatedBytes: 16 * 1024 ** 3,
-  /** Inflated ÷ compressed bytes above which the archive is treated as a bomb … */
-  maxRatio: 200,
-  /** … once at least this much has been inflated (small files compress very well). */
-  ratioGraceBytes: 1024 ** 2,
-} as const;
 
 export interface PipelineOptions {
   /** Stop and ask to be continued after this long; the checkpoint makes that lossless. */

@@ -7,17 +7,8 @@ import { hmac, timingSafeEqual } from "../lib/crypto";
 import { ApiError, badRequest, forbidden, notFound, tooManyRequests } from "../lib/errors";
 import { newPid } from "../lib/ids";
 import { isoFromSeconds, nowSeconds } from "../lib/time";
+import { INGEST_LIMITS } from "./limits";
 import { claimUpload, getBatch, insertBatch, recentUsage, updateBatch } from "./queries";
-
-/** Limits of the Ingest API (seed 000 "Limits"). */
-export const INGEST_LIMITS = {
-  maxBatchBytes: 1_000_000_000,
-  windowSeconds: 15 * 60,
-  batchesPerWindow: 1_000,
-  bytesPerWindow: 10_000_000_000,
-  /** How long an upload link stays valid. */
-  linkSeconds: 60 * 60,
-} as const;
 
 const sign = (env: Bindings, accountId: string, batchId: string, expires: number) =>
   hmac(signingSecret(env), `ingest-upload:${accountId}:${batchId}:${expires}`);
