@@ -6,6 +6,7 @@
 //   PORT              port to serve on (default 8787)
 //   BRINE_STATE_DIR   where local data and demo.json live (default .brine)
 //   BRINE_SKIP_BUILD  set to 1 to reuse an existing dist/web
+//   BRINE_DEMO_DATA   set to 0 to skip loading the demo data (benchmarks)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -57,7 +58,8 @@ if (process.env.BRINE_SKIP_BUILD !== "1" || !existsSync(join(root, "dist/web/ind
 step("applying migrations to the local D1");
 run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
 
-const bootstrapToken = randomBytes(32).toString("hex");
+// The benchmark passes its own token to reach the local-only bench route.
+const bootstrapToken = process.env.BRINE_BOOTSTRAP_TOKEN ?? randomBytes(32).toString("hex");
 step(`starting wrangler dev on port ${port}`);
 const dev = spawn(
   bin("wrangler"),
@@ -105,7 +107,7 @@ const demo = { url, ...(await response.json()) };
 writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 
 // First start: load the demo data through the Ingest API, exactly as an integrator would.
-if ((await listBatches(url, demo.apiKey)).items.length === 0) {
+if (process.env.BRINE_DEMO_DATA !== "0" && (await listBatches(url, demo.apiKey)).items.length === 0) {
   const anchor = Math.floor(Date.now() / 86_400_000) * 86_400;
   step("building the demo data (90 days, two sources)");
   const zips = buildDemoZips({ anchor });

@@ -25,7 +25,7 @@ export interface PipelineOptions {
   maxLogEntries: number;
 }
 
-export const DEFAULT_PIPELINE: PipelineOptions = { budgetMs: 60_000, flushLines: 400, maxLogEntries: 10_000 };
+export const DEFAULT_PIPELINE: PipelineOptions = { budgetMs: 60_000, flushLines: 1_000, maxLogEntries: 10_000 };
 
 const LEASE_SECONDS = 15 * 60;
 const PUSH_BYTES = 8 * 1024;

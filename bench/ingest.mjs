@@ -1,0 +1,307 @@
+#!/usr/bin/env node
+// `npm run bench`: the Ingest API pipeline against two baselines on the same rows, in one run.
+//
+//   pipeline      upload → queue consumer → unzip → validate → upsert (the product), in local workerd
+//   bare D1       the same ZIP from R2, unzipped and parsed, plain batched INSERTs of the same
+//                 columns into the same D1 tables (no validation, upsert, log or checkpoint)
+//   better-sqlite3 the same rows, a prepared INSERT per shape, one transaction, in Node
+//
+// Sizes: a small and a full batch (BENCH_SCALE=0.1 shrinks both), so memory growth shows.
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { Unzip, UnzipInflate, Zip, ZipDeflate } from "fflate";
+import { ingestZip } from "../scripts/lib/ingest-client.mjs";
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const SIZES = [
+  { engagements: Math.round(10_000 * scale), turns: Math.round(100_000 * scale) },
+  { engagements: Math.round(100_000 * scale), turns: Math.round(1_000_000 * scale) },
+];
+const work = mkdtempSync(join(tmpdir(), "brine-bench-"));
+const iso = (s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Streams a ZIP of engagement.jsonl and turn.jsonl to disk. */
+async function makeZip({ engagements, turns }) {
+  const path = join(work, `bench-${engagements}.zip`);
+  const out = createWriteStream(path);
+  const zip = new Zip((err, chunk, final) => {
+    if (err) throw err;
+    out.write(chunk);
+    if (final) out.end();
+  });
+  const write = (name, count, line) => {
+    const entry = new ZipDeflate(name, { level: 6 });
+    zip.add(entry);
+    let buffer = [];
+    for (let i = 0; i < count; i++) {
+      buffer.push(line(i));
+      if (buffer.length === 5_000 || i === count - 1) {
+        entry.push(Buffer.from(`${buffer.join("\n")}\n`), i === count - 1);
+        buffer = [];
+      }
+    }
+  };
+  const t0 = 1_700_000_000;
+  write("engagement.jsonl", engagements, (i) =>
+    JSON.stringify({
+      externalId: `E${i}`,
+      conversationExternalId: `C${i >> 1}`,
+      agentExternalId: `A${i % 250}`,
+      customerExternalId: `CU${i % 40_000}`,
+      startTime: iso(t0 + i * 7),
+      endTime: iso(t0 + i * 7 + 300),
+      type: "Agent",
+      channelType: "CHAT",
+      direction: "Inbound",
+      waitTime: (i % 90) + 0.5,
+      engagementTime: 200 + (i % 400),
+      wrapUpTime: 20 + (i % 30),
+    }),
+  );
+  const perEngagement = Math.max(1, Math.round(turns / engagements));
+  write("turn.jsonl", turns, (i) =>
+    JSON.stringify({
+      externalId: `T${i}`,
+      engagementExternalId: `E${Math.floor(i / perEngagement)}`,
+      turnTime: iso(t0 + Math.floor(i / perEngagement) * 7 + (i % perEngagement) * 10),
+      participant: i % 2 ? "AGENT" : "CUSTOMER",
+      type: "MESSAGE",
+      length: 20 + (i % 180),
+    }),
+  );
+  zip.end();
+  await new Promise((r) => out.on("finish", r));
+  return { path, size: statSync(path).size, rows: engagements + turns };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "localhost", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a process tree, in bytes (Linux /proc). */
+function treeRss(rootPid) {
+  const children = new Map();
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const ppid = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1];
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(pid);
+    } catch {}
+  }
+  let total = 0;
+  const workerd = [];
+  const walk = (pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      if (/Name:\s+workerd/.test(status)) {
+        total += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+        workerd.push(pid);
+      }
+    } catch {}
+    for (const c of children.get(String(pid)) ?? []) walk(c);
+  };
+  walk(rootPid);
+  return total;
+}
+
+async function startBrine() {
+  const port = await freePort();
+  const token = randomBytes(32).toString("hex");
+  const state = join(work, "state");
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      BRINE_STATE_DIR: state,
+      BRINE_DEMO_DATA: "0",
+      BRINE_BOOTSTRAP_TOKEN: token,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout.on("data", (d) => {
+    output += d;
+  });
+  while (!output.includes("Brine is running")) {
+    if (child.exitCode !== null) throw new Error(`start failed:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const demo = JSON.parse(readFileSync(join(state, "demo.json"), "utf8"));
+  return { child, demo, token, stop: () => process.kill(-child.pid, "SIGTERM") };
+}
+
+async function measure(rootPid, run) {
+  const before = treeRss(rootPid);
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRss(rootPid));
+  }, 100);
+  const t = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t) / 1000;
+  clearInterval(timer);
+  return { seconds, before, peak, result };
+}
+
+function betterSqlite(zipPath) {
+  const db = new Database(join(work, `sqlite-${randomUUID()}.db`));
+  db.pragma("journal_mode = WAL");
+  for (const file of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    for (const sql of readFileSync(join("migrations", file), "utf8").split("--> statement-breakpoint")) {
+      if (sql.trim()) db.exec(sql);
+    }
+  }
+  const accountId = randomUUID();
+  const statements = new Map();
+  const snake = (k) => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+  let rows = 0;
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    db.exec("BEGIN");
+    const unzip = new Unzip((file) => {
+      const table = file.name.replace(/\.jsonl$/, "");
+      const decoder = new TextDecoder();
+      let partial = "";
+      file.ondata = (err, chunk, final) => {
+        if (err) return reject(err);
+        const lines = (partial + decoder.decode(chunk, { stream: !final })).split("\n");
+        partial = lines.pop() ?? "";
+        if (final && partial) lines.push(partial);
+        for (const text of lines) {
+          if (!text) continue;
+          const record = JSON.parse(text);
+          const names = ["account_id", "pid", "source_id"];
+          const values = [accountId, randomUUID(), accountId];
+          for (const [k, v] of Object.entries(record)) {
+            if (k.endsWith("ExternalId")) {
+              names.push(`${snake(k.slice(0, -10))}_pid`);
+              values.push(`${k}:${v}`);
+            } else {
+              names.push(snake(k));
+              values.push(typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) / 1000 : v);
+            }
+          }
+          const key = `${table}:${names.join(",")}`;
+          let stmt = statements.get(key);
+          if (!stmt) {
+            stmt = db.prepare(`INSERT INTO "${table}" (${names.join(",")}) VALUES (${names.map(() => "?").join(",")})`);
+            statements.set(key, stmt);
+          }
+          stmt.run(values);
+          rows++;
+        }
+      };
+      file.start();
+    });
+    unzip.register(UnzipInflate);
+    const stream = createReadStream(zipPath, { highWaterMark: 64 * 1024 });
+    stream.on("data", (chunk) => unzip.push(chunk));
+    stream.on("end", () => {
+      unzip.push(new Uint8Array(0), true);
+      db.exec("COMMIT");
+      db.close();
+      resolve({ rows, seconds: (performance.now() - t) / 1000 });
+    });
+    stream.on("error", reject);
+  });
+}
+
+const fmt = (n) => Math.round(n).toLocaleString("en");
+const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+const results = [];
+const brine = await startBrine();
+try {
+  for (const size of SIZES) {
+    process.stderr.write(`generating ${fmt(size.engagements)} engagements + ${fmt(size.turns)} turns… `);
+    const zip = await makeZip(size);
+    process.stderr.write(`${mb(zip.size)}\n`);
+    const { url, apiKey, ingestionSourceId } = brine.demo;
+    const pipeline = await measure(brine.child.pid, () =>
+      ingestZip({ url, key: apiKey, sourceId: ingestionSourceId, path: zip.path, size: zip.size, pollMs: 250 }),
+    );
+    if (pipeline.result.status !== "COMPLETED" || pipeline.result.loaded !== zip.rows) {
+      throw new Error(`pipeline ended ${pipeline.result.status} with ${pipeline.result.loaded}/${zip.rows}`);
+    }
+    process.stderr.write(`  pipeline ${pipeline.seconds.toFixed(1)} s\n`);
+    const objectKey = `ingest/${brine.demo.accountId}/${pipeline.result.batchId}.zip`;
+    const bare = await measure(brine.child.pid, async () => {
+      const res = await fetch(`${url}/internal/bench/bare-insert`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-bootstrap-token": brine.token },
+        body: JSON.stringify({ accountId: randomUUID(), sourceId: ingestionSourceId, objectKey }),
+      });
+      if (!res.ok) throw new Error(`bare insert failed: ${res.status} ${await res.text()}`);
+      return res.json();
+    });
+    process.stderr.write(`  bare D1 ${bare.seconds.toFixed(1)} s\n`);
+    const sqlite = await betterSqlite(zip.path);
+    process.stderr.write(`  better-sqlite3 ${sqlite.seconds.toFixed(1)} s\n`);
+    results.push({ size, zip, pipeline, bare, sqlite });
+  }
+} finally {
+  brine.stop();
+}
+
+const lines = [
+  "# Benchmarks",
+  "",
+  "_Written by `npm run bench` (bench/ingest.mjs). Numbers are from one run on the machine that",
+  "ran it; compare the ratios, which are measured in the same run, rather than the absolute rates._",
+  "",
+  `Run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · Node ${process.version} · ${(await import("node:os")).cpus().length} cores`,
+  "",
+  "## Ingest API: records per second through the whole pipeline",
+  "",
+  "The same ZIP of engagement and turn lines goes through three paths:",
+  "",
+  "- **pipeline**: the product. `POST upload-url`, `PUT` of the ZIP, then the queue consumer in",
+  "  local workerd streams it from R2, unzips, validates every line against the model catalog,",
+  "  upserts in D1 batches with the checkpoint, and reports. Timed from the upload request to",
+  "  `COMPLETED`, polling every 250 ms.",
+  "- **bare D1**: the same ZIP from R2 in the same workerd, unzipped and parsed, written with plain",
+  "  batched `INSERT`s of the same columns into the same tables (no validation, upsert, Technical",
+  "  Log or checkpoint).",
+  "- **better-sqlite3**: the same rows into the same schema with a prepared statement per shape in",
+  "  one transaction, in Node, reading the same ZIP.",
+  "",
+  "| rows (engagements + turns) | ZIP | pipeline rec/s | bare D1 rec/s | better-sqlite3 rec/s | pipeline ÷ bare D1 | pipeline ÷ better-sqlite3 | workerd peak RSS (pipeline) |",
+  "|---|---|---|---|---|---|---|---|",
+];
+for (const r of results) {
+  const p = r.zip.rows / r.pipeline.seconds;
+  const b = r.bare.result.rows / r.bare.seconds;
+  const s = r.sqlite.rows / r.sqlite.seconds;
+  lines.push(
+    `| ${fmt(r.size.engagements)} + ${fmt(r.size.turns)} | ${mb(r.zip.size)} | ${fmt(p)} | ${fmt(b)} | ${fmt(s)} | ${(p / b).toFixed(2)}× | ${(p / s).toFixed(2)}× | ${mb(r.pipeline.peak)} (idle ${mb(r.pipeline.before)}) |`,
+  );
+}
+const [small, big] = results;
+if (small && big) {
+  lines.push(
+    "",
+    `Memory: the workerd process tree peaked at ${mb(small.pipeline.peak)} for the small batch and ${mb(big.pipeline.peak)} for the batch ${Math.round(big.zip.rows / small.zip.rows)}× larger.`,
+    "RSS here is the whole local runtime (miniflare's D1, R2 and queue simulators included), so it",
+    "also holds SQLite's page cache as the database grows; the pipeline itself streams and keeps",
+    "at most one flush (1,000 lines) and one 8 KiB push of inflated data in memory.",
+  );
+}
+lines.push("");
+const { writeFileSync, mkdirSync } = await import("node:fs");
+mkdirSync("docs", { recursive: true });
+writeFileSync("docs/benchmarks.md", lines.join("\n"));
+console.log(lines.join("\n"));
+rmSync(work, { recursive: true, force: true });
