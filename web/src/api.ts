@@ -49,6 +49,13 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+/** True when what was asked for is not there: unknown, another account's, or not a valid ID. */
+export function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof ApiError && (error.status === 404 || (error.status === 400 && error.code === "VALIDATION_FAILED"))
+  );
+}
+
 /** A message fit to show a person for any error a request can throw. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;

@@ -15,6 +15,11 @@ const LogicalModelPage = lazy(() =>
 const UsersPage = lazy(() => import("../pages/users/users-page").then((m) => m.UsersPage));
 const ApiKeysPage = lazy(() => import("../pages/api-keys/api-keys-page").then((m) => m.ApiKeysPage));
 const SourcesPage = lazy(() => import("../pages/sources/sources-page").then((m) => m.SourcesPage));
+const SourcePage = lazy(() => import("../pages/sources/source-page").then((m) => m.SourcePage));
+const BatchPage = lazy(() => import("../pages/batch/batch-page").then((m) => m.BatchPage));
+const TechnicalLogPage = lazy(() =>
+  import("../pages/technical-log/technical-log-page").then((m) => m.TechnicalLogPage),
+);
 const ApiDocsPage = lazy(() => import("../pages/api-docs/api-docs-page").then((m) => m.ApiDocsPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
@@ -60,6 +65,9 @@ function SignedInApp() {
         <Route path="/settings/users" component={UsersPage} />
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/sources" component={SourcesPage} />
+        <Route path="/settings/sources/:id" component={SourcePage} />
+        <Route path="/ingest/batches/:id" component={BatchPage} />
+        <Route path="/technical-log" component={TechnicalLogPage} />
         <Route path="/docs" component={ApiDocsPage} />
         <Route default component={NotFoundPage} />
       </Router>

@@ -15,3 +15,39 @@ export function formatDateTime(iso: string): string {
 export function cx(...names: (string | false | null | undefined)[]): string {
   return names.filter(Boolean).join(" ");
 }
+
+const timeSecondsFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+const numberFormat = new Intl.NumberFormat();
+
+/** A time of day to the second such as "14:05:09", for log entries. */
+export function formatTimeSeconds(iso: string): string {
+  return timeSecondsFormat.format(new Date(iso));
+}
+
+/** A count with the reader's digit grouping: "12,345". */
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+const BYTE_UNITS = ["B", "KB", "MB", "GB"] as const;
+
+/** A size such as "2.4 MB" (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+/** How long from `startIso` to `endIso`: "42 s", "3 min 5 s", "1 h 2 min". */
+export function formatDuration(startIso: string, endIso: string): string {
+  const seconds = Math.max(0, Math.round((Date.parse(endIso) - Date.parse(startIso)) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

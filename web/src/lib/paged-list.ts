@@ -15,12 +15,22 @@ export function abortedOnDispose(): AbortSignal {
   return controller.signal;
 }
 
+/** Filters sent with every page of a list, such as `{ ingestionSourceId }`; empty values are left out. */
+export type ListQuery = Record<string, string | undefined>;
+
+interface CursorListOptions<T> {
+  /** What tells two items apart, to skip one shown twice when pages shift. */
+  keyOf: (item: T) => string;
+  pageSize?: number;
+  query?: ListQuery;
+}
+
 /**
- * One cursor-paged API collection (`/users`, `/api-keys`, `/sources`): loads the first page
- * when built, more on demand, and takes in items the page created or changed. Use inside a
- * `createModel` factory.
+ * One cursor-paged API collection: loads the first page when built, more on demand, takes in
+ * items the page created or changed, and reloads when its filters change. Use inside a
+ * `createModel` factory; `pagedList` is the short form for items with an `id`.
  */
-export function pagedList<T extends { id: string }>(path: string, pageSize = 50) {
+export function cursorList<T>(path: string, { keyOf, pageSize = 50, query: initialQuery = {} }: CursorListOptions<T>) {
   const aborted = abortedOnDispose();
   const items = signal<T[]>([]);
   const state = signal<LoadState>("loading");
@@ -28,24 +38,39 @@ export function pagedList<T extends { id: string }>(path: string, pageSize = 50)
   const nextCursor = signal<string | null>(null);
   const loadingMore = signal(false);
   const moreError = signal<string | null>(null);
+  let query = initialQuery;
+  // Bumped by each reload, so an answer to an older query is dropped rather than shown.
+  let generation = 0;
 
   const fetchPage = (cursor: string | null) => {
-    const query = new URLSearchParams({ limit: String(pageSize) });
-    if (cursor) query.set("cursor", cursor);
-    return api.get<Page<T>>(`${path}?${query}`, { signal: aborted });
+    const params = new URLSearchParams({ limit: String(pageSize) });
+    for (const [name, value] of Object.entries(query)) if (value) params.set(name, value);
+    if (cursor) params.set("cursor", cursor);
+    return api.get<Page<T>>(`${path}?${params}`, { signal: aborted });
+  };
+
+  /** Replaces the items already shown with their newer versions and puts unknown ones first, in order. */
+  const merge = (fresh: T[]) => {
+    const byKey = new Map(fresh.map((i) => [keyOf(i), i]));
+    const list = items.peek();
+    const known = new Set(list.map(keyOf));
+    items.value = [...fresh.filter((i) => !known.has(keyOf(i))), ...list.map((i) => byKey.get(keyOf(i)) ?? i)];
   };
 
   const reload = async () => {
+    const current = ++generation;
     state.value = "loading";
     error.value = null;
     moreError.value = null;
+    loadingMore.value = false;
     try {
       const page = await fetchPage(null);
+      if (current !== generation) return;
       items.value = page.items;
       nextCursor.value = page.nextCursor;
       state.value = "ready";
     } catch (e) {
-      if (isAbort(e)) return;
+      if (isAbort(e) || current !== generation) return;
       error.value = messageOf(e);
       state.value = "error";
     }
@@ -64,34 +89,55 @@ export function pagedList<T extends { id: string }>(path: string, pageSize = 50)
 
     reload,
 
+    /** Shows the list for other filters, starting again from the first page. */
+    setQuery(next: ListQuery) {
+      query = next;
+      return reload();
+    },
+
     /** Appends the next page, skipping items already shown (one created meanwhile may shift pages). */
     async loadMore() {
       const cursor = nextCursor.peek();
       if (!cursor || loadingMore.peek()) return;
+      const current = generation;
       loadingMore.value = true;
       moreError.value = null;
       try {
         const page = await fetchPage(cursor);
-        const seen = new Set(items.peek().map((i) => i.id));
-        items.value = [...items.peek(), ...page.items.filter((i) => !seen.has(i.id))];
+        if (current !== generation) return;
+        const seen = new Set(items.peek().map(keyOf));
+        items.value = [...items.peek(), ...page.items.filter((i) => !seen.has(keyOf(i)))];
         nextCursor.value = page.nextCursor;
       } catch (e) {
-        if (isAbort(e)) return;
+        if (isAbort(e) || current !== generation) return;
         moreError.value = messageOf(e);
       } finally {
-        loadingMore.value = false;
+        if (current === generation) loadingMore.value = false;
       }
     },
 
-    /** Replaces the item with the same id, or puts a new one first (lists are newest first). */
+    /**
+     * Fetches the first page again without clearing the list: items shown are updated in
+     * place and new ones put first. Resolves with the page fetched; throws what the request threw.
+     */
+    async refresh(): Promise<T[]> {
+      const current = generation;
+      const page = await fetchPage(null);
+      if (current === generation && state.peek() === "ready") merge(page.items);
+      return page.items;
+    },
+
+    /** Replaces the item with the same key, or puts a new one first (lists are newest first). */
     put(item: T) {
-      const list = items.peek();
-      items.value = list.some((i) => i.id === item.id)
-        ? list.map((i) => (i.id === item.id ? item : i))
-        : [item, ...list];
+      merge([item]);
     },
   };
 }
 
+/** A cursor-paged collection of items with an `id` (`/users`, `/api-keys`, `/sources`). */
+export function pagedList<T extends { id: string }>(path: string, pageSize = 50) {
+  return cursorList<T>(path, { keyOf: (item) => item.id, pageSize });
+}
+
 /** The list part of a page model, for components that render any paged list. */
-export type PagedList<T extends { id: string }> = ReturnType<typeof pagedList<T>>;
+export type PagedList<T> = ReturnType<typeof cursorList<T>>;

@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { cx } from "../../lib/format";
 import styles from "./badge.module.css";
 
-export type BadgeTone = "neutral" | "primary" | "success" | "danger" | "warning";
+export type BadgeTone = "neutral" | "primary" | "info" | "success" | "danger" | "warning";
 
 /** A small label for a status, kind or scope. */
 export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; children: ComponentChildren }) {

@@ -51,7 +51,7 @@ export function LoadError({ message, onRetry }: { message: string; onRetry?: () 
   );
 }
 
-interface PagedListViewProps<T extends { id: string }> {
+interface PagedListViewProps<T> {
   list: PagedList<T>;
   /** What the list holds, for "Loading API keys…". */
   noun: string;
@@ -64,13 +64,7 @@ interface PagedListViewProps<T extends { id: string }> {
 }
 
 /** A paged list in whichever state it is in: loading, failed, empty, or items with "Load more". */
-export function PagedListView<T extends { id: string }>({
-  list,
-  noun,
-  empty,
-  children,
-  inset = false,
-}: PagedListViewProps<T>) {
+export function PagedListView<T>({ list, noun, empty, children, inset = false }: PagedListViewProps<T>) {
   const pad = inset ? styles.inset : undefined;
   if (list.state.value === "loading") {
     return (

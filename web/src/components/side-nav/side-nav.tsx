@@ -3,7 +3,7 @@ import { useLocation } from "preact-iso";
 import { session } from "../../session";
 import styles from "./side-nav.module.css";
 
-type IconName = "home" | "model" | "users" | "key" | "source" | "docs";
+type IconName = "home" | "model" | "log" | "users" | "key" | "source" | "docs";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   home: <path d="M3 9.5 10 4l7 5.5V16a1 1 0 0 1-1 1h-3.5v-4.5h-5V17H4a1 1 0 0 1-1-1z" />,
@@ -13,6 +13,12 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
       <rect x="11" y="12" width="6" height="5" rx="1" />
       <rect x="11" y="3" width="6" height="5" rx="1" />
       <path d="M6 8v6.5h5M14 8v4" />
+    </>
+  ),
+  log: (
+    <>
+      <rect x="3" y="3" width="14" height="14" rx="1.5" />
+      <path d="M6 7h1M9 7h5M6 10h1M9 10h5M6 13h1M9 13h3" />
     </>
   ),
   users: (
@@ -53,7 +59,7 @@ interface NavLinkProps {
   href: string;
   icon: IconName;
   label: string;
-  /** Also current on paths below `href` (the model's data sets). */
+  /** Also current on paths below `href` (the model's data sets, a source's batches). */
   prefix?: boolean;
   onNavigate?: () => void;
 }
@@ -79,6 +85,16 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         <NavLink href="/" icon="home" label="Home" onNavigate={onNavigate} />
         <NavLink href="/model" icon="model" label="Logical model" prefix onNavigate={onNavigate} />
       </ul>
+      {session.can("technicalLog.view") && (
+        <>
+          <h2 class={styles.group} id="nav-data">
+            Data
+          </h2>
+          <ul class={styles.list} aria-labelledby="nav-data">
+            <NavLink href="/technical-log" icon="log" label="Technical Log" onNavigate={onNavigate} />
+          </ul>
+        </>
+      )}
       <h2 class={styles.group} id="nav-settings">
         Settings
       </h2>
@@ -89,7 +105,7 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         {session.can("apiKeys.manage") && (
           <NavLink href="/settings/api-keys" icon="key" label="API keys" onNavigate={onNavigate} />
         )}
-        <NavLink href="/settings/sources" icon="source" label="Sources" onNavigate={onNavigate} />
+        <NavLink href="/settings/sources" icon="source" label="Sources" prefix onNavigate={onNavigate} />
       </ul>
       <h2 class={styles.group} id="nav-developers">
         Developers

@@ -29,7 +29,12 @@ function destinations(): Destination[] {
     {
       href: "/settings/sources",
       title: "Sources",
-      text: "Where conversations come from: the Ingest API, Twilio Flex, WhatsApp and more.",
+      text: "Where conversations come from: the Ingest API, Twilio Flex, WhatsApp and more, with each upload's batches.",
+    },
+    session.can("technicalLog.view") && {
+      href: "/technical-log",
+      title: "Technical Log",
+      text: "Every line Brine rejected or corrected while loading data, with its file, line and value.",
     },
     { href: "/docs", title: "API docs", text: "Every endpoint of the Brine API, with the OpenAPI document." },
   ];
@@ -97,6 +102,16 @@ export function HomePage() {
             <li>
               Send engagements, turns and reviews shaped like the <a href="/model">logical model</a>, as described in
               the <a href="/docs">API docs</a>.
+            </li>
+            <li>
+              Follow each upload as a batch under its <a href="/settings/sources">source</a>
+              {session.can("technicalLog.view") ? (
+                <>
+                  , and look up rejected lines in the <a href="/technical-log">Technical Log</a>.
+                </>
+              ) : (
+                "."
+              )}
             </li>
           </ol>
         </Card>

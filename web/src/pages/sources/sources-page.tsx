@@ -3,7 +3,7 @@ import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Source } from "../../../../schemas/accounts";
 import { Alert } from "../../components/alert/alert";
 import { Badge } from "../../components/badge/badge";
-import { Button } from "../../components/button/button";
+import { Button, buttonClass } from "../../components/button/button";
 import { Card } from "../../components/card/card";
 import { CopyButton } from "../../components/copy-button/copy-button";
 import { DataTable } from "../../components/data-table/data-table";
@@ -136,25 +136,30 @@ function SourceRow({ sources, source, canManage }: { sources: Sources; source: S
       <td class={styles.nowrap}>
         <time dateTime={source.createdAt}>{formatDate(source.createdAt)}</time>
       </td>
-      {canManage && (
-        <td class={styles.actions}>
-          {!renaming && (
-            <Button
-              size="sm"
-              buttonRef={renameButton}
-              aria-describedby={nameId}
-              onClick={() => sources.startRename(source)}
-            >
-              Rename
-            </Button>
-          )}
-        </td>
-      )}
+      <td class={styles.actions}>
+        {!renaming && (
+          <div class={styles.rowActions}>
+            <a class={buttonClass("secondary", "sm")} href={`/settings/sources/${source.id}`} aria-describedby={nameId}>
+              Batches
+            </a>
+            {canManage && (
+              <Button
+                size="sm"
+                buttonRef={renameButton}
+                aria-describedby={nameId}
+                onClick={() => sources.startRename(source)}
+              >
+                Rename
+              </Button>
+            )}
+          </div>
+        )}
+      </td>
     </tr>
   );
 }
 
-/** `/settings/sources`: everyone sees the sources; `sources.manage` may add and rename. */
+/** `/settings/sources`: everyone sees the sources and their batches; `sources.manage` may add and rename. */
 export function SourcesPage() {
   const sources = useModel(SourcesModel);
   const canManage = session.can("sources.manage");
@@ -186,11 +191,9 @@ export function SourcesPage() {
                   <th scope="col">Type</th>
                   <th scope="col">ID</th>
                   <th scope="col">Created</th>
-                  {canManage && (
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  )}
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
