@@ -89,6 +89,7 @@ export const TechnicalLogQuery = PageQuery.extend({
   batchId: z.uuid().optional(),
   sourceId: z.uuid().optional(),
   level: z.enum(LOG_LEVELS).optional(),
+  file: z.string().max(255).optional().openapi({ description: "A file name inside the batch, like engagement.jsonl." }),
   from: IsoTime.optional(),
   to: IsoTime.optional(),
 });

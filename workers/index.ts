@@ -3,9 +3,9 @@ import { deleteExpiredSessions } from "./accounts/queries";
 import { app } from "./app";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
-import { runIngestJob } from "./ingest/consumer";
+import { expireUploadLinks, runIngestJob } from "./ingest/consumer";
 
-/** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions. */
+/** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links. */
 export default {
   fetch: app.fetch,
 
@@ -26,6 +26,6 @@ export default {
   },
 
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(deleteExpiredSessions(directoryDb(env)));
+    ctx.waitUntil(Promise.all([deleteExpiredSessions(directoryDb(env)), expireUploadLinks(env)]));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

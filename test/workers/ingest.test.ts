@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Batch, TechnicalLogEntry, UploadUrl } from "../../schemas/ingest";
 import { addSource } from "../../workers/accounts/accounts";
 import { agent, customerContact, engagement, entity, ingestBatch, turnContent } from "../../workers/db/schema";
+import { expireUploadLinks } from "../../workers/ingest/consumer";
 import { sourcePid } from "../../workers/lib/ids";
 import { call, createAccount, createApiKey, db, errorCode } from "./helpers";
 import { deliver, getBatchJson, ingest, makeZip, put, uploadUrl } from "./ingest-helpers";
@@ -408,6 +409,45 @@ describe("processing a batch", () => {
     const result = await deliver(accountId, batch.batchId, 2);
     expect(result.explicitAcks).toHaveLength(1);
     expect(await getBatchJson(apiKey, batch.batchId)).toEqual(batch);
+  });
+});
+
+describe("keeping batches accountable", () => {
+  it("fails a batch whose link expired unused, with a Technical Log entry", async () => {
+    const { apiKey, sourceId } = await setup();
+    const link = (await (await uploadUrl(apiKey, sourceId)).json()) as UploadUrl;
+    const fresh = (await (await uploadUrl(apiKey, sourceId)).json()) as UploadUrl;
+    await db().update(ingestBatch).set({ uploadExpiresAt: 1000 }).where(eq(ingestBatch.id, link.batchId));
+    expect(await expireUploadLinks(env)).toBeGreaterThanOrEqual(1);
+    const batch = await getBatchJson(apiKey, link.batchId);
+    expect(batch).toMatchObject({ status: "FAILED", error: { code: "UPLOAD_LINK_EXPIRED" } });
+    expect((await getBatchJson(apiKey, fresh.batchId)).status).toBe("UPLOADING");
+    expect((await logOf(apiKey, link.batchId)).map((l) => l.code)).toEqual(["UPLOAD_LINK_EXPIRED"]);
+  });
+
+  it("logs a refused upload against its batch", async () => {
+    const { apiKey, sourceId } = await setup();
+    const link = (await (await uploadUrl(apiKey, sourceId)).json()) as UploadUrl;
+    expect((await put(link.uploadUrl, strToU8("definitely not a zip"))).status).toBe(400);
+    expect(await getBatchJson(apiKey, link.batchId)).toMatchObject({ status: "FAILED", error: { code: "NOT_A_ZIP" } });
+    expect((await logOf(apiKey, link.batchId)).map((l) => [l.level, l.code])).toEqual([["ERROR", "NOT_A_ZIP"]]);
+  });
+
+  it("filters the Technical Log by file", async () => {
+    const { apiKey, sourceId } = await setup();
+    const batch = await ingest(
+      apiKey,
+      sourceId,
+      makeZip({ "agent.jsonl": "{bad", "engagement.jsonl": "{bad\n{worse", "x.txt": "?" }),
+    );
+    const res = await call(`/api/v1/technical-log?batchId=${batch.batchId}&file=engagement.jsonl`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const items = ((await res.json()) as { items: TechnicalLogEntry[] }).items;
+    expect(items.map((i) => [i.file, i.line]).sort()).toEqual([
+      ["engagement.jsonl", 1],
+      ["engagement.jsonl", 2],
+    ]);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { JobMessage } from "../../schemas/jobs";
-import { dbFor } from "../db/client";
+import { dbFor, directoryDb } from "../db/client";
 import type { Bindings } from "../env";
+import { sourcePid } from "../lib/ids";
 import { nowSeconds } from "../lib/time";
 import { DEFAULT_PIPELINE, type PipelineOptions, processBatch } from "./pipeline";
-import { updateBatch } from "./queries";
+import { expireUploads, logEntry, updateBatch } from "./queries";
 
 /** Deliveries after which a batch that keeps failing for reasons outside the ZIP is given up. */
 export const MAX_ATTEMPTS = 8;
@@ -41,4 +42,24 @@ export async function runIngestJob(
       message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
     }
   }
+}
+
+/**
+ * Sweep (cron): batches whose upload link expired with no complete upload become FAILED with
+ * UPLOAD_LINK_EXPIRED and a Technical Log entry, so nothing waits on them forever.
+ */
+export async function expireUploadLinks(env: Bindings): Promise<number> {
+  const db = directoryDb(env);
+  const expired = await expireUploads(db, nowSeconds());
+  for (const batch of expired) {
+    await logEntry(dbFor(env, batch.accountId), batch.accountId, {
+      id: sourcePid(batch.accountId, batch.id, "technical_log", "upload"),
+      level: "ERROR",
+      code: "UPLOAD_LINK_EXPIRED",
+      message: "No upload arrived before the link expired.",
+      sourceId: batch.sourceId,
+      batchId: batch.id,
+    });
+  }
+  return expired.length;
 }

@@ -115,7 +115,7 @@ export async function takeLease(db: Db, accountId: string, id: string, seconds: 
 export async function listTechnicalLog(
   db: Db,
   accountId: string,
-  filter: { batchId?: string; sourceId?: string; level?: string; from?: number; to?: number },
+  filter: { batchId?: string; sourceId?: string; file?: string; level?: string; from?: number; to?: number },
   limit: number,
   cursor?: string,
 ): Promise<LogRow[]> {
@@ -127,6 +127,7 @@ export async function listTechnicalLog(
         eq(technicalLog.accountId, accountId),
         filter.batchId ? eq(technicalLog.batchId, filter.batchId) : undefined,
         filter.sourceId ? eq(technicalLog.sourceId, filter.sourceId) : undefined,
+        filter.file ? eq(technicalLog.file, filter.file) : undefined,
         filter.level ? eq(technicalLog.level, filter.level) : undefined,
         filter.from === undefined ? undefined : gte(technicalLog.time, filter.from),
         filter.to === undefined ? undefined : lte(technicalLog.time, filter.to),
@@ -182,4 +183,36 @@ export function toLogEntry(row: LogRow): TechnicalLogEntry {
     property: row.property,
     value: row.value,
   };
+}
+
+/** Records one Technical Log entry outside a pipeline run (refused uploads, expired links). */
+export async function logEntry(
+  db: Db,
+  accountId: string,
+  entry: { id: string; level: string; code: string; message: string; sourceId: string; batchId: string },
+): Promise<void> {
+  await db
+    .insert(technicalLog)
+    .values({ accountId, time: nowSeconds(), ...entry })
+    .onConflictDoNothing();
+}
+
+/** Fails every batch whose upload link expired before an upload finished; returns how many. */
+export async function expireUploads(db: Db, now: number): Promise<BatchRow[]> {
+  return db
+    .update(ingestBatch)
+    .set({
+      status: "FAILED",
+      finishedAt: now,
+      errorCode: "UPLOAD_LINK_EXPIRED",
+      errorMessage: "No upload arrived before the link expired.",
+      updatedAt: now,
+    })
+    .where(
+      and(
+        or(eq(ingestBatch.status, "UPLOADING"), eq(ingestBatch.status, "RECEIVING")),
+        lt(ingestBatch.uploadExpiresAt, now - 60),
+      ),
+    )
+    .returning();
 }

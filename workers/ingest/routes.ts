@@ -156,7 +156,7 @@ export const technicalLogRoutes = router().openapi(
     responses: { 200: json(page(TechnicalLogEntry), "A page of entries"), ...errors(400, 401, 403) },
   }),
   async (c) => {
-    const { limit, cursor, batchId, sourceId, level, from, to } = c.req.valid("query");
+    const { limit, cursor, batchId, sourceId, file, level, from, to } = c.req.valid("query");
     const accountId = c.var.accountId;
     const rows = await listTechnicalLog(
       dbFor(c.env, accountId),
@@ -164,6 +164,7 @@ export const technicalLogRoutes = router().openapi(
       {
         batchId,
         sourceId,
+        file,
         level,
         from: from === undefined ? undefined : parseIsoSeconds(from),
         to: to === undefined ? undefined : parseIsoSeconds(to),

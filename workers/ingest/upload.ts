@@ -5,10 +5,10 @@ import { dbFor } from "../db/client";
 import type { Bindings } from "../env";
 import { hmac, timingSafeEqual } from "../lib/crypto";
 import { ApiError, badRequest, forbidden, notFound, tooManyRequests } from "../lib/errors";
-import { newPid } from "../lib/ids";
+import { newPid, sourcePid } from "../lib/ids";
 import { isoFromSeconds, nowSeconds } from "../lib/time";
 import { INGEST_LIMITS } from "./limits";
-import { claimUpload, getBatch, insertBatch, recentUsage, updateBatch } from "./queries";
+import { claimUpload, getBatch, insertBatch, logEntry, recentUsage, updateBatch } from "./queries";
 
 const sign = (env: Bindings, accountId: string, batchId: string, expires: number) =>
   hmac(signingSecret(env), `ingest-upload:${accountId}:${batchId}:${expires}`);
@@ -144,6 +144,14 @@ export async function receiveUpload(
       finishedAt: nowSeconds(),
       errorCode: error.code,
       errorMessage: error.message,
+    });
+    await logEntry(db, accountId, {
+      id: sourcePid(accountId, batchId, "technical_log", "upload"),
+      level: "ERROR",
+      code: error.code,
+      message: `The upload was refused: ${error.message}`,
+      sourceId: batch.sourceId,
+      batchId,
     });
     throw error;
   }
