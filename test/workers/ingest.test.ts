@@ -6,6 +6,8 @@ import type { Batch, TechnicalLogEntry, UploadUrl } from "../../schemas/ingest";
 import { addSource } from "../../workers/accounts/accounts";
 import { agent, customerContact, engagement, entity, ingestBatch, turnContent } from "../../workers/db/schema";
 import { expireUploadLinks } from "../../workers/ingest/consumer";
+import { INGEST_LIMITS, ZIP_LIMITS } from "../../workers/ingest/limits";
+import { hmac } from "../../workers/lib/crypto";
 import { sourcePid } from "../../workers/lib/ids";
 import { call, createAccount, createApiKey, db, errorCode } from "./helpers";
 import { deliver, getBatchJson, ingest, makeZip, put, uploadUrl } from "./ingest-helpers";
@@ -96,8 +98,8 @@ describe("PUT <uploadUrl>", () => {
     expect(await errorCode(again)).toBe("UPLOAD_LINK_USED");
   });
 
-  it("refuses a tampered or expired link", async () => {
-    const { apiKey, sourceId } = await setup();
+  it("refuses a tampered link, a forged expiry, and a correctly signed link that has expired", async () => {
+    const { accountId, apiKey, sourceId } = await setup();
     const link = (await (await uploadUrl(apiKey, sourceId)).json()) as UploadUrl;
     const zip = makeZip({ "agent.jsonl": [{ externalId: "A1" }] });
     const tampered = await put(link.uploadUrl.replace(/signature=./, "signature=x"), zip);
@@ -105,9 +107,15 @@ describe("PUT <uploadUrl>", () => {
     expect(await errorCode(tampered)).toBe("UPLOAD_LINK_INVALID");
     const url = new URL(link.uploadUrl);
     url.searchParams.set("expires", "1000");
-    const forgedExpiry = await put(url.toString(), zip);
-    expect(await errorCode(forgedExpiry)).toBe("UPLOAD_LINK_INVALID");
-    await db().update(ingestBatch).set({ uploadExpiresAt: 1 }).where(eq(ingestBatch.id, link.batchId));
+    expect(await errorCode(await put(url.toString(), zip))).toBe("UPLOAD_LINK_INVALID");
+    // Signed with the real secret, so only its age is wrong.
+    url.searchParams.set(
+      "signature",
+      await hmac(env.SIGNING_SECRET, `ingest-upload:${accountId}:${link.batchId}:1000`),
+    );
+    const expired = await put(url.toString(), zip);
+    expect(expired.status).toBe(403);
+    expect(await errorCode(expired)).toBe("UPLOAD_LINK_EXPIRED");
     expect((await getBatchJson(apiKey, link.batchId)).status).toBe("UPLOADING");
   });
 
@@ -409,6 +417,56 @@ describe("processing a batch", () => {
     const result = await deliver(accountId, batch.batchId, 2);
     expect(result.explicitAcks).toHaveLength(1);
     expect(await getBatchJson(apiKey, batch.batchId)).toEqual(batch);
+  });
+});
+
+describe("limits", () => {
+  it("answers 429 with Retry-After past 1,000 batches in 15 minutes, and opens no batch", async () => {
+    const { accountId, apiKey, sourceId } = await setup();
+    const now = Math.floor(Date.now() / 1000);
+    await env.DB.prepare(
+      `INSERT INTO ingest_batch (account_id, id, source_id, status, object_key, upload_expires_at, created_at)
+       WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
+       SELECT ?, lower(hex(randomblob(16))), ?, 'COMPLETED', 'ingest/x', ?, ? FROM n`,
+    )
+      .bind(INGEST_LIMITS.batchesPerWindow, accountId, sourceId, now, now - 60)
+      .run();
+    const res = await uploadUrl(apiKey, sourceId);
+    expect(res.status).toBe(429);
+    expect(await errorCode(res)).toBe("BATCH_RATE_LIMITED");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM ingest_batch WHERE account_id = ?")
+      .bind(accountId)
+      .first<{ n: number }>();
+    expect(count?.n).toBe(INGEST_LIMITS.batchesPerWindow);
+  });
+
+  it("answers 429 past 10 GB in 15 minutes", async () => {
+    const { accountId, apiKey, sourceId } = await setup();
+    const now = Math.floor(Date.now() / 1000);
+    await db().insert(ingestBatch).values({
+      accountId,
+      id: crypto.randomUUID(),
+      sourceId,
+      status: "COMPLETED",
+      objectKey: "ingest/x",
+      uploadExpiresAt: now,
+      bytes: INGEST_LIMITS.bytesPerWindow,
+    });
+    const res = await uploadUrl(apiKey, sourceId);
+    expect(res.status).toBe(429);
+    expect(await errorCode(res)).toBe("BYTES_RATE_LIMITED");
+  });
+
+  it("stops a ZIP with more files than allowed, keeping the files before the cap", async () => {
+    const { apiKey, sourceId } = await setup();
+    const files: Record<string, string> = {};
+    for (let i = 0; i <= ZIP_LIMITS.maxEntries; i++)
+      files[`part${i}/agent.jsonl`] = JSON.stringify({ externalId: `A${i}` });
+    const batch = await ingest(apiKey, sourceId, makeZip(files, 0));
+    expect(batch.status).toBe("FAILED");
+    expect(batch.error?.code).toBe("TOO_MANY_ENTRIES");
+    expect(batch.loaded).toBe(ZIP_LIMITS.maxEntries);
   });
 });
 
