@@ -92,6 +92,17 @@ describe("a batch's page", () => {
   });
 });
 
+describe("a batch or source that does not exist", () => {
+  it("says so, with a way back, instead of loading forever", async () => {
+    await page.goto(`${demo.url}/ingest/batches/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole("heading", { name: "Batch not found" }).waitFor();
+    await page.goto(`${demo.url}/settings/sources/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole("heading", { name: "Source not found" }).waitFor();
+    await page.getByRole("link", { name: "See all sources" }).click();
+    await page.waitForURL((u) => u.pathname === "/settings/sources");
+  });
+});
+
 describe("the Technical Log's filters", () => {
   it("puts the chosen filters in the URL, so a reload shows the same view", async () => {
     await page.goto(`${demo.url}/technical-log?batchId=${batch.batchId}`);

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { PagedList } from "../../lib/paged-list";
 import { Alert } from "../alert/alert";
 import { Button } from "../button/button";
+import { PageHeader } from "../page-header/page-header";
 import styles from "./list-state.module.css";
 
 /** A list on its way: a few placeholder rows and a spoken "Loading…". */
@@ -112,5 +113,42 @@ export function NoAccess({ what }: { what: string }) {
     <Empty title={`You cannot manage ${what}`}>
       Your role does not include this. Ask an admin of your account if you need it.
     </Empty>
+  );
+}
+
+interface ItemStateProps {
+  state: string;
+  eyebrow: string;
+  /** What the page shows, like "Batch"; used in its titles and messages. */
+  noun: string;
+  /** Where to go when the item does not exist. */
+  listHref: string;
+  listLabel: string;
+  error: string | null;
+  onRetry: () => void;
+}
+
+/** A one-item page that is not ready yet: not found, failed to load, or loading. */
+export function ItemState({ state, eyebrow, noun, listHref, listLabel, error, onRetry }: ItemStateProps) {
+  if (state === "missing") {
+    return (
+      <>
+        <PageHeader eyebrow={eyebrow} title={`${noun} not found`} />
+        <Empty
+          title={`There is no such ${noun.toLowerCase()} in this account.`}
+          action={<a href={listHref}>{listLabel}</a>}
+        />
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader eyebrow={eyebrow} title={noun} />
+      {state === "error" ? (
+        <LoadError message={error ?? ""} onRetry={onRetry} />
+      ) : (
+        <Loading label={`Loading the ${noun.toLowerCase()}…`} />
+      )}
+    </>
   );
 }

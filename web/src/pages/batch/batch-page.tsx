@@ -7,7 +7,7 @@ import { buttonClass } from "../../components/button/button";
 import { Card } from "../../components/card/card";
 import { CopyButton } from "../../components/copy-button/copy-button";
 import { DataTable } from "../../components/data-table/data-table";
-import { Empty, LoadError, Loading } from "../../components/list-state/list-state";
+import { Empty, ItemState } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
 import { ProgressBar } from "../../components/progress-bar/progress-bar";
 import { FILE_STATUS_LABELS, FILE_STATUS_TONES, isTerminal, technicalLogHref } from "../../lib/batches";
@@ -181,30 +181,19 @@ function BatchDetail({ id }: { id: string }) {
     </a>
   );
 
-  if (model.state.value === "missing") {
-    return (
-      <div class={styles.page}>
-        {back}
-        <PageHeader eyebrow="Ingest batch" title="Batch not found" />
-        <Empty title="There is no such batch in this account." action={<a href="/settings/sources">See sources</a>} />
-      </div>
-    );
-  }
-  if (model.state.value === "error") {
-    return (
-      <div class={styles.page}>
-        {back}
-        <PageHeader eyebrow="Ingest batch" title="Batch" />
-        <LoadError message={model.error.value ?? ""} onRetry={() => model.reload()} />
-      </div>
-    );
-  }
   if (!batch) {
     return (
       <div class={styles.page}>
         {back}
-        <PageHeader eyebrow="Ingest batch" title="Batch" />
-        <Loading label="Loading the batch…" />
+        <ItemState
+          state={model.state.value}
+          eyebrow="Ingest batch"
+          noun="Batch"
+          listHref="/settings/sources"
+          listLabel="See sources"
+          error={model.error.value}
+          onRetry={() => model.reload()}
+        />
       </div>
     );
   }

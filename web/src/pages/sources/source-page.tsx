@@ -6,7 +6,7 @@ import { Button, buttonClass } from "../../components/button/button";
 import { Card } from "../../components/card/card";
 import { CopyButton } from "../../components/copy-button/copy-button";
 import { DataTable } from "../../components/data-table/data-table";
-import { Empty, LoadError, Loading, PagedListView } from "../../components/list-state/list-state";
+import { Empty, ItemState, PagedListView } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
 import { batchHref, technicalLogHref } from "../../lib/batches";
 import { formatBytes, formatDate, formatDateTime, formatNumber, formatTimeSeconds } from "../../lib/format";
@@ -129,33 +129,19 @@ function SourceView({ id }: { id: string }) {
     </a>
   );
 
-  if (model.state.value === "missing") {
-    return (
-      <div class={styles.page}>
-        {back}
-        <PageHeader eyebrow="Sources" title="Source not found" />
-        <Empty
-          title="There is no such source in this account."
-          action={<a href="/settings/sources">See all sources</a>}
-        />
-      </div>
-    );
-  }
-  if (model.state.value === "error") {
-    return (
-      <div class={styles.page}>
-        {back}
-        <PageHeader eyebrow="Sources" title="Source" />
-        <LoadError message={model.error.value ?? ""} onRetry={() => model.reloadSource()} />
-      </div>
-    );
-  }
   if (!source) {
     return (
       <div class={styles.page}>
         {back}
-        <PageHeader eyebrow="Sources" title="Source" />
-        <Loading label="Loading the source…" />
+        <ItemState
+          state={model.state.value}
+          eyebrow="Sources"
+          noun="Source"
+          listHref="/settings/sources"
+          listLabel="See all sources"
+          error={model.error.value}
+          onRetry={() => model.reloadSource()}
+        />
       </div>
     );
   }
