@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { apiKeyRoutes, authRoutes, sourceRoutes, userRoutes } from "./accounts/routes";
 import { demoRoutes } from "./demo/routes";
 import type { AppEnv } from "./env";
+import { exportJobRoutes, exportRoutes } from "./export/routes";
 import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
@@ -30,6 +31,8 @@ api.route("/sources", sourceRoutes);
 api.route("/model", modelRoutes);
 api.route("/ingest", ingestRoutes);
 api.route("/technical-log", technicalLogRoutes);
+api.route("/export", exportRoutes);
+api.route("/exports", exportJobRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -55,6 +58,11 @@ api.doc31("/openapi.json", {
     { name: "Accounts", description: "Sign-in, users, API keys and ingestion sources." },
     { name: "Logical model", description: "The data sets Brine stores and reports on." },
     { name: "Ingest API", description: "Load data: upload links, ZIP batches, batch status, the Technical Log." },
+    {
+      name: "Export API",
+      description:
+        "Raw data as CSV per 24-hour range: start an export, poll its status, download the files (links valid one hour).",
+    },
   ],
 });
 

@@ -1,7 +1,17 @@
 import type { ApiKeyScope, Permission, Role } from "../schemas/accounts";
 
-/** Bindings from `wrangler types`, plus the local-only demo bootstrap token `npm start` passes. */
-export type Bindings = Env & { DEMO_BOOTSTRAP_TOKEN?: string };
+/**
+ * Bindings from `wrangler types`, plus optional secrets: the local-only demo bootstrap token
+ * `npm start` passes, and R2's S3 credentials, with which export links are R2 presigned URLs.
+ */
+export type Bindings = Env & {
+  DEMO_BOOTSTRAP_TOKEN?: string;
+  /** `https://<account id>.r2.cloudflarestorage.com` */
+  R2_S3_ENDPOINT?: string;
+  R2_S3_BUCKET?: string;
+  R2_S3_ACCESS_KEY_ID?: string;
+  R2_S3_SECRET_ACCESS_KEY?: string;
+};
 
 /** A signed-in user, resolved from the session cookie. */
 export interface UserPrincipal {

@@ -3,9 +3,10 @@ import { deleteExpiredSessions } from "./accounts/queries";
 import { app } from "./app";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
+import { requeueStalledExports, runExportJob } from "./export/consumer";
 import { expireUploadLinks, runIngestJob } from "./ingest/consumer";
 
-/** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links. */
+/** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links and of stalled exports. */
 export default {
   fetch: app.fetch,
 
@@ -21,11 +22,16 @@ export default {
         case "ingest":
           await runIngestJob(env, message, parsed.data);
           break;
+        case "export":
+          await runExportJob(env, message, parsed.data);
+          break;
       }
     }
   },
 
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(Promise.all([deleteExpiredSessions(directoryDb(env)), expireUploadLinks(env)]));
+    ctx.waitUntil(
+      Promise.all([deleteExpiredSessions(directoryDb(env)), expireUploadLinks(env), requeueStalledExports(env)]),
+    );
   },
 } satisfies ExportedHandler<Bindings, unknown>;

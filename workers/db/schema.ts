@@ -346,7 +346,8 @@ export const engagement = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.pid] }),
-    index("engagement_start").on(t.accountId, t.startTime),
+    // pid too, so exports and lists walk a time range in a stable order without sorting.
+    index("engagement_start").on(t.accountId, t.startTime, t.pid),
     index("engagement_customer").on(t.accountId, t.customerPid, t.startTime),
     index("engagement_conversation").on(t.accountId, t.conversationPid, t.startTime),
     index("engagement_agent").on(t.accountId, t.agentPid, t.startTime),
@@ -381,7 +382,7 @@ export const turn = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.pid] }),
-    index("turn_engagement").on(t.accountId, t.engagementPid, t.turnTime),
+    index("turn_engagement").on(t.accountId, t.engagementPid, t.turnTime, t.pid),
   ],
 );
 
@@ -604,4 +605,52 @@ export const ingestBatchFile = sqliteTable(
     warned: integer("warned").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.batchId, t.entry] })],
+);
+
+// ───────────────────────────── export ─────────────────────────────
+
+/**
+ * One Export API job: its request, status and progress, and the checkpoint of the file being
+ * written (multipart upload, parts so far, row cursor and the bytes not yet in a part).
+ */
+export const exportJob = sqliteTable(
+  "export_job",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    status: text("status").notNull(),
+    /** The range in Unix milliseconds: [from, to). */
+    fromMs: integer("from_ms").notNull(),
+    toMs: integer("to_ms").notNull(),
+    include: text("include", { mode: "json" }).$type<string[]>().notNull(),
+    contact: text("contact"),
+    /** Customer profiles `contact` resolved to; null when the export is not filtered. */
+    customerPids: text("customer_pids", { mode: "json" }).$type<string[]>(),
+    requestedBy: text("requested_by"),
+    rowsTotal: integer("rows_total"),
+    rowsWritten: integer("rows_written").notNull().default(0),
+    /** Per finished file: rows and bytes. */
+    files: text("files", { mode: "json" }).$type<Record<string, { rows: number; bytes: number }>>().notNull(),
+    /** Index into `include` of the file being written. */
+    fileIndex: integer("file_index").notNull().default(0),
+    uploadId: text("upload_id"),
+    parts: text("parts", { mode: "json" }).$type<{ partNumber: number; etag: string }[]>(),
+    cursor: text("cursor", { mode: "json" }).$type<unknown>(),
+    /** Base64 of the bytes after the last uploaded part. */
+    carry: text("carry"),
+    fileRows: integer("file_rows").notNull().default(0),
+    fileBytes: integer("file_bytes").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    leaseUntil: integer("lease_until"),
+    createdAt: createdAt(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("export_job_created").on(t.accountId, t.createdAt),
+    index("export_job_status").on(t.accountId, t.status, t.updatedAt),
+  ],
 );
