@@ -7,15 +7,15 @@
 //   better-sqlite3 the same rows, a prepared INSERT per shape, one transaction, in Node
 //
 // Sizes: a small and a full batch (BENCH_SCALE=0.1 shrinks both), so memory growth shows.
-import { spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Unzip, UnzipInflate, Zip, ZipDeflate } from "fflate";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
+import { startBrine, treeRss } from "./lib/app.mjs";
+import { runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const SIZES = [
@@ -77,68 +77,6 @@ async function makeZip({ engagements, turns }) {
   zip.end();
   await new Promise((r) => out.on("finish", r));
   return { path, size: statSync(path).size, rows: engagements + turns };
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "localhost", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resident memory of a process tree, in bytes (Linux /proc). */
-function treeRss(rootPid) {
-  const children = new Map();
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const ppid = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1];
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(pid);
-    } catch {}
-  }
-  let total = 0;
-  const workerd = [];
-  const walk = (pid) => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      if (/Name:\s+workerd/.test(status)) {
-        total += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
-        workerd.push(pid);
-      }
-    } catch {}
-    for (const c of children.get(String(pid)) ?? []) walk(c);
-  };
-  walk(rootPid);
-  return total;
-}
-
-async function startBrine() {
-  const port = await freePort();
-  const token = randomBytes(32).toString("hex");
-  const state = join(work, "state");
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      BRINE_STATE_DIR: state,
-      BRINE_DEMO_DATA: "0",
-      BRINE_BOOTSTRAP_TOKEN: token,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout.on("data", (d) => {
-    output += d;
-  });
-  while (!output.includes("Brine is running")) {
-    if (child.exitCode !== null) throw new Error(`start failed:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const demo = JSON.parse(readFileSync(join(state, "demo.json"), "utf8"));
-  return { child, demo, token, stop: () => process.kill(-child.pid, "SIGTERM") };
 }
 
 async function measure(rootPid, run) {
@@ -223,7 +161,7 @@ const fmt = (n) => Math.round(n).toLocaleString("en");
 const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 const results = [];
-const brine = await startBrine();
+const brine = await startBrine(join(work, "state"));
 try {
   for (const size of SIZES) {
     process.stderr.write(`generating ${fmt(size.engagements)} engagements + ${fmt(size.turns)} turns… `);
@@ -253,18 +191,13 @@ try {
     results.push({ size, zip, pipeline, bare, sqlite });
   }
 } finally {
-  brine.stop();
+  await brine.stop();
 }
 
 const lines = [
-  "# Benchmarks",
-  "",
-  "_Written by `npm run bench` (bench/ingest.mjs). Numbers are from one run on the machine that",
-  "ran it; compare the ratios, which are measured in the same run, rather than the absolute rates._",
-  "",
-  `Run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · Node ${process.version} · ${(await import("node:os")).cpus().length} cores`,
-  "",
   "## Ingest API: records per second through the whole pipeline",
+  "",
+  runLine(),
   "",
   "The same ZIP of engagement and turn lines goes through three paths:",
   "",
@@ -318,8 +251,6 @@ if (small && big) {
   );
 }
 lines.push("");
-const { writeFileSync, mkdirSync } = await import("node:fs");
-mkdirSync("docs", { recursive: true });
-writeFileSync("docs/benchmarks.md", lines.join("\n"));
+writeSection("ingest", lines);
 console.log(lines.join("\n"));
 rmSync(work, { recursive: true, force: true });

@@ -137,8 +137,18 @@ export async function runExport(
           s.bytes += written;
           if (read === rest.length) return flushed;
           rest = rest.slice(read);
+          // Parts must be exactly partSize: a character that does not fit whole is split across parts.
+          const char = String.fromCodePoint(rest.codePointAt(0) ?? 0);
+          const bytes = encoder.encode(char);
+          const room = buffer.length - fill;
+          buffer.set(bytes.subarray(0, room), fill);
+          fill += room;
           await flushPart();
           flushed = true;
+          buffer.set(bytes.subarray(room), 0);
+          fill = bytes.length - room;
+          s.bytes += bytes.length;
+          rest = rest.slice(char.length);
         }
       };
       const checkpoint = (cursor: Cursor | typeof END) =>

@@ -17,6 +17,7 @@ const ApiKeysPage = lazy(() => import("../pages/api-keys/api-keys-page").then((m
 const SourcesPage = lazy(() => import("../pages/sources/sources-page").then((m) => m.SourcesPage));
 const SourcePage = lazy(() => import("../pages/sources/source-page").then((m) => m.SourcePage));
 const BatchPage = lazy(() => import("../pages/batch/batch-page").then((m) => m.BatchPage));
+const ExportsPage = lazy(() => import("../pages/exports/exports-page").then((m) => m.ExportsPage));
 const TechnicalLogPage = lazy(() =>
   import("../pages/technical-log/technical-log-page").then((m) => m.TechnicalLogPage),
 );
@@ -66,6 +67,7 @@ function SignedInApp() {
         <Route path="/settings/api-keys" component={ApiKeysPage} />
         <Route path="/settings/sources" component={SourcesPage} />
         <Route path="/settings/sources/:id" component={SourcePage} />
+        <Route path="/settings/exports" component={ExportsPage} />
         <Route path="/ingest/batches/:id" component={BatchPage} />
         <Route path="/technical-log" component={TechnicalLogPage} />
         <Route path="/docs" component={ApiDocsPage} />

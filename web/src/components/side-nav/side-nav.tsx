@@ -3,7 +3,7 @@ import { useLocation } from "preact-iso";
 import { session } from "../../session";
 import styles from "./side-nav.module.css";
 
-type IconName = "home" | "model" | "log" | "users" | "key" | "source" | "docs";
+type IconName = "home" | "model" | "log" | "users" | "key" | "source" | "export" | "docs";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   home: <path d="M3 9.5 10 4l7 5.5V16a1 1 0 0 1-1 1h-3.5v-4.5h-5V17H4a1 1 0 0 1-1-1z" />,
@@ -37,6 +37,12 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
     <>
       <ellipse cx="10" cy="5" rx="6" ry="2.5" />
       <path d="M4 5v10c0 1.4 2.7 2.5 6 2.5s6-1.1 6-2.5V5M4 10c0 1.4 2.7 2.5 6 2.5s6-1.1 6-2.5" />
+    </>
+  ),
+  export: (
+    <>
+      <path d="M10 3v9M6.5 8.5 10 12l3.5-3.5" />
+      <path d="M3.5 12.5V16a1 1 0 0 0 1 1h11a1 1 0 0 0 1-1v-3.5" />
     </>
   ),
   docs: (
@@ -106,6 +112,9 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
           <NavLink href="/settings/api-keys" icon="key" label="API keys" onNavigate={onNavigate} />
         )}
         <NavLink href="/settings/sources" icon="source" label="Sources" prefix onNavigate={onNavigate} />
+        {session.can("export.run") && (
+          <NavLink href="/settings/exports" icon="export" label="Exports" onNavigate={onNavigate} />
+        )}
       </ul>
       <h2 class={styles.group} id="nav-developers">
         Developers

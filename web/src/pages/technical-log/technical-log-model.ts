@@ -4,6 +4,7 @@ import type { Page } from "../../../../schemas/common";
 import type { TechnicalLogEntry } from "../../../../schemas/ingest";
 import { api } from "../../api";
 import type { LogFilters } from "../../lib/batches";
+import { fromLocalInput, toLocalInput } from "../../lib/local-time";
 import { abortedOnDispose, cursorList } from "../../lib/paged-list";
 
 export type LogLevel = TechnicalLogEntry["level"];
@@ -30,26 +31,6 @@ export function filtersFromQuery(query: Record<string, string | undefined>): Log
   const level = LOG_LEVELS.find((l) => l === query.level?.toUpperCase());
   const pick = (name: string) => query[name]?.trim() || undefined;
   return { level, sourceId: pick("sourceId"), batchId: pick("batchId"), from: pick("from"), to: pick("to") };
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** A UTC time (`2024-01-01T09:00:00Z`) as a `datetime-local` value in the reader's zone, seconds only when set. */
-export function toLocalInput(iso: string | undefined): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return d.getSeconds() ? `${base}:${pad(d.getSeconds())}` : base;
-}
-
-/** A `datetime-local` value (the reader's zone) as UTC to the second, as the API takes it: `2024-01-01T09:00:00Z`. */
-export function fromLocalInput(value: string): string | undefined {
-  if (!value) return undefined;
-  // A date-time without an offset is read as local time.
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return undefined;
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function draftOf(filters: LogFilters): FilterDraft {
