@@ -1,5 +1,4 @@
 import { EXPORT_LIMITS } from "../workers/export/limits";
-import { DOWNLOAD_LINK_SECONDS } from "../workers/export/links";
 import {
   EXPORT_COLUMNS,
   EXPORT_DATASETS,
@@ -84,7 +83,7 @@ export function exportMarkdown(): string {
     "",
     "## Download links",
     "",
-    `Every status call mints fresh links, each valid for exactly ${DOWNLOAD_LINK_SECONDS / 60} minutes. Without S3`,
+    `Every status call mints fresh links, each valid for exactly ${EXPORT_LIMITS.linkSeconds / 60} minutes. Without S3`,
     "credentials they point at this Worker (`/api/v1/export/files/…?expires=…&signature=…`, an",
     "HMAC-SHA-256 over account, export, file and expiry) which streams the file from R2 and",
     "honours `Range`. A changed or expired link gets `403` (`DOWNLOAD_LINK_INVALID`,",

@@ -171,7 +171,7 @@ export function exportToIngest(files: Partial<Record<ExportDataset, string>>): R
   // Reviews have no external id column: the exported PID becomes the id in the new account.
   const reviewers = new Map<string, string>();
   const questions = new Map<string, string>();
-  const answers = new Map<string, Line>();
+  const answers = new Map<string, { externalId: string; name?: string }>();
   out["review.jsonl"] = reviews.map((r) => {
     const line: Line = { externalId: r.pid ?? "" };
     put(line, "engagementExternalId", ref(r.engagement_pid));
@@ -180,7 +180,7 @@ export function exportToIngest(files: Partial<Record<ExportDataset, string>>): R
     put(line, "reviewerExternalId", r.reviewer_pid);
     if (r.question_pid) questions.set(r.question_pid, r.question_name ?? "");
     put(line, "questionExternalId", r.question_pid);
-    if (r.answer_pid) answers.set(r.answer_pid, { externalId: r.answer_pid, name: r.answer_name ?? "" });
+    if (r.answer_pid) answers.set(r.answer_pid, { externalId: r.answer_pid, name: r.answer_name || undefined });
     put(line, "answerExternalId", r.answer_pid);
     if (r.answer_reason_pid && !answers.has(r.answer_reason_pid)) {
       answers.set(r.answer_reason_pid, { externalId: r.answer_reason_pid });
@@ -213,7 +213,7 @@ export function exportToIngest(files: Partial<Record<ExportDataset, string>>): R
   });
   out["reviewer.jsonl"] = [...reviewers].map(([externalId, name]) => ({ externalId, name }));
   out["question.jsonl"] = [...questions].map(([externalId, name]) => ({ externalId, name }));
-  out["answer.jsonl"] = [...answers.values()].map((a) => (a.name === "" ? { externalId: a.externalId } : a));
+  out["answer.jsonl"] = [...answers.values()].map((a) => (a.name ? { externalId: a.externalId, name: a.name } : a));
   for (const [file, names] of entities) out[file] = [...names].map((name) => ({ externalId: name, name }));
   return out;
 }

@@ -5,6 +5,8 @@ export const EXPORT_LIMITS = {
   startsPerWindow: 60,
   /** Exports of one account processing at the same time. */
   running: 5,
+  /** How long a download link works (seed 004: one hour). */
+  linkSeconds: 60 * 60,
   /** What the seed's history route returns. */
   history: 100,
 } as const;

@@ -5,9 +5,10 @@ import type { Bindings } from "../env";
 import { hmac, timingSafeEqual } from "../lib/crypto";
 import { forbidden } from "../lib/errors";
 import { nowSeconds } from "../lib/time";
+import { EXPORT_LIMITS } from "./limits";
 
 /** How long a download link works (seed 004: one hour). */
-export const DOWNLOAD_LINK_SECONDS = 60 * 60;
+export const DOWNLOAD_LINK_SECONDS = EXPORT_LIMITS.linkSeconds;
 
 /** Where an export's file is stored in R2. */
 export function exportObjectKey(accountId: string, exportId: string, dataset: ExportDataset): string {
