@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ExportDataset, ExportStarted } from "../../schemas/export";
 import { exportJob } from "../../workers/db/schema";
 import type { Bindings } from "../../workers/env";
-import { MAX_EXPORT_ATTEMPTS } from "../../workers/export/consumer";
+import { MAX_EXPORT_ATTEMPTS, requeueStalledExports } from "../../workers/export/consumer";
 import { DEFAULT_EXPORT, type ExportOptions, runExport } from "../../workers/export/job";
 import { exportObjectKey } from "../../workers/export/links";
 import worker from "../../workers/index";
@@ -257,6 +257,21 @@ describe("export job recovery", { timeout: 60_000 }, () => {
       downloadUrls: {},
       error: "The export failed repeatedly. Start it again.",
     });
+  });
+});
+
+describe("the stalled-export sweep", () => {
+  it("queues again a processing export nobody has touched for 15 minutes, and only that one", async () => {
+    const { accountId, apiKey } = await exportAccount();
+    const stalled = await startJob(apiKey);
+    const fresh = await startJob(apiKey);
+    const old = Math.floor(Date.now() / 1000) - 16 * 60;
+    await db().update(exportJob).set({ updatedAt: old }).where(eq(exportJob.id, stalled));
+    const sent: unknown[] = [];
+    const spy = { ...env, JOBS: { send: async (body: unknown) => void sent.push(body) } } as unknown as Bindings;
+    await requeueStalledExports(spy);
+    expect(sent).toContainEqual({ kind: "export", accountId, exportId: stalled });
+    expect(sent).not.toContainEqual({ kind: "export", accountId, exportId: fresh });
   });
 });
 
