@@ -253,6 +253,19 @@ function FilesCell({ model, job, rowHeaderId }: { model: Exports; job: ExportJob
   );
 }
 
+/** An e-mail address (or any text) that may wrap after its `@` rather than widen the table. */
+function Address({ text }: { text: string }) {
+  const at = text.indexOf("@");
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at + 1)}
+      <wbr />
+      {text.slice(at + 1)}
+    </>
+  );
+}
+
 function ExportRow({ model, job }: { model: Exports; job: ExportJob }) {
   const rowHeaderId = `export-${job.exportId}`;
   const label = `the export of ${formatDateTime(job.createdAt)}`;
@@ -266,13 +279,19 @@ function ExportRow({ model, job }: { model: Exports; job: ExportJob }) {
       </th>
       <td class={styles.period}>
         <time dateTime={job.from}>{formatDateTime(job.from)}</time>
-        <span aria-hidden="true"> → </span>
-        <span class="visually-hidden"> to </span>
-        <time dateTime={job.to}>{formatDateTime(job.to)}</time>
+        <span class={styles.rangeEnd}>
+          <span aria-hidden="true">→ </span>
+          <span class="visually-hidden"> to </span>
+          <time dateTime={job.to}>{formatDateTime(job.to)}</time>
+        </span>
       </td>
       <td>{job.include.map((d) => DATASET_LABELS[d] ?? d).join(", ")}</td>
-      <td class={styles.nowrap}>{job.contact ?? <span class={styles.muted}>All customers</span>}</td>
-      <td>{job.requestedBy ?? <span class={styles.muted}>—</span>}</td>
+      <td class={styles.who}>
+        {job.contact ? <Address text={job.contact} /> : <span class={styles.muted}>All customers</span>}
+      </td>
+      <td class={styles.who}>
+        {job.requestedBy ? <Address text={job.requestedBy} /> : <span class={styles.muted}>—</span>}
+      </td>
       <td>
         <StatusCell job={job} label={label} />
       </td>
