@@ -224,7 +224,7 @@ for (const r of results) {
 }
 lines.push(
   "",
-  "## Memory",
+  "### Memory",
   "",
   "Resident memory of the local workerd processes (the Worker and miniflare's D1, R2 and queue",
   "simulators together; Linux `/proc`, sampled every 100 ms). The bare insert writes the same",
