@@ -1,0 +1,41 @@
+import { compileMetric } from "./metric-compiler";
+import type { CompiledMetric, MetricContext } from "./metric-context";
+
+/** One group of a metric's result: the group's values (PIDs for references and entities), their names, and the value. */
+export interface MetricRow {
+  by: (string | number | null)[];
+  names: (string | null)[];
+  value: number | null;
+}
+
+export interface MetricResult {
+  rows: MetricRow[];
+  ignoredFilters: string[];
+}
+
+/** Compiles a metric and runs it on `db` as one statement; one row, or one per group of `context.by`. */
+export async function evaluateMetric(
+  db: D1Database,
+  definition: string,
+  context: MetricContext,
+): Promise<MetricResult> {
+  const compiled = compileMetric(definition, context);
+  return { rows: await runCompiled(db, compiled), ignoredFilters: compiled.ignoredFilters };
+}
+
+/** Runs an already compiled metric. */
+export async function runCompiled(db: D1Database, compiled: CompiledMetric): Promise<MetricRow[]> {
+  const { results } = await db
+    .prepare(compiled.sql)
+    .bind(...compiled.params)
+    .all<Record<string, string | number | null>>();
+  const byColumns = compiled.columns.filter((c) => c.role === "by");
+  return results.map((row) => ({
+    by: byColumns.map((c) => row[c.key] ?? null),
+    names: byColumns.map((c) => {
+      const name = row[`${c.key}_name`];
+      return typeof name === "string" ? name : null;
+    }),
+    value: typeof row.value === "number" ? row.value : null,
+  }));
+}
