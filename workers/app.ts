@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { apiKeyRoutes, authRoutes, sourceRoutes, userRoutes } from "./accounts/routes";
+import { metricRoutes } from "./analytics/routes";
 import { demoRoutes } from "./demo/routes";
 import type { AppEnv } from "./env";
 import { exportJobRoutes, exportRoutes } from "./export/routes";
@@ -33,6 +34,7 @@ api.route("/ingest", ingestRoutes);
 api.route("/technical-log", technicalLogRoutes);
 api.route("/export", exportRoutes);
 api.route("/exports", exportJobRoutes);
+api.route("/metrics", metricRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -62,6 +64,11 @@ api.doc31("/openapi.json", {
       name: "Export API",
       description:
         "Raw data as CSV per 24-hour range: start an export, poll its status, download the files (links valid one hour).",
+    },
+    {
+      name: "Analytics",
+      description:
+        "Metrics in the metric language (docs/metrics.md): the built-ins, the account's own, live evaluation.",
     },
   ],
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toPage } from "../../workers/lib/paging";
+import { decodeKeyCursor, encodeKeyCursor, toPage } from "../../workers/lib/paging";
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ createdAt: 100 - i, id: `id-${i}` }));
 
@@ -11,5 +11,13 @@ describe("toPage", () => {
     expect(JSON.parse(atob(full.nextCursor ?? ""))).toEqual([99, "id-1"]);
     expect(toPage(rows(2), 2, (r) => r.id).nextCursor).toBeNull();
     expect(toPage([], 2, (r: { createdAt: number; id: string }) => r.id)).toEqual({ items: [], nextCursor: null });
+  });
+});
+
+describe("key cursors", () => {
+  it("round-trip any text, and refuse cursors this API did not make", () => {
+    expect(decodeKeyCursor(encodeKeyCursor("café ⏵ 90th", "id-1"))).toEqual(["café ⏵ 90th", "id-1"]);
+    expect(() => decodeKeyCursor("nonsense")).toThrow("The cursor is not one this API returned.");
+    expect(() => decodeKeyCursor(btoa(JSON.stringify([1, "x"])))).toThrow();
   });
 });

@@ -156,7 +156,8 @@ export async function checkCredentials(
   return found;
 }
 
-function isUniqueViolation(e: unknown): boolean {
+/** Whether a D1 error is a UNIQUE constraint violation. */
+export function isUniqueViolation(e: unknown): boolean {
   const text = e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : String(e);
   return text.includes("UNIQUE constraint failed");
 }

@@ -1,5 +1,5 @@
 import { compileMetric } from "./metric-compiler";
-import type { CompiledMetric, MetricContext } from "./metric-context";
+import type { CompiledMetric, MetricColumn, MetricContext } from "./metric-context";
 
 /** One group of a metric's result: the group's values (PIDs for references and entities), their names, and the value. */
 export interface MetricRow {
@@ -9,6 +9,7 @@ export interface MetricRow {
 }
 
 export interface MetricResult {
+  columns: MetricColumn[];
   rows: MetricRow[];
   ignoredFilters: string[];
 }
@@ -20,7 +21,7 @@ export async function evaluateMetric(
   context: MetricContext,
 ): Promise<MetricResult> {
   const compiled = compileMetric(definition, context);
-  return { rows: await runCompiled(db, compiled), ignoredFilters: compiled.ignoredFilters };
+  return { columns: compiled.columns, rows: await runCompiled(db, compiled), ignoredFilters: compiled.ignoredFilters };
 }
 
 /** Runs an already compiled metric. */

@@ -654,3 +654,25 @@ export const exportJob = sqliteTable(
     index("export_job_status").on(t.accountId, t.status, t.updatedAt),
   ],
 );
+
+// ───────────────────────────── analytics ─────────────────────────────
+
+/** An account's own metric, written in the metric language (docs/metrics.md); built-ins live in code. */
+export const metric = sqliteTable(
+  "metric",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** The name as the language compares names (trimmed, spaces collapsed, lower case). */
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    definition: text("definition").notNull(),
+    format: text("format").notNull(),
+    /** The user who created it. */
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("metric_name_key").on(t.accountId, t.nameKey)],
+);

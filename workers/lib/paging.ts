@@ -38,3 +38,22 @@ export function toPage<R extends { createdAt: number; id: string }, T>(
     nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
+
+/** Opaque cursor for lists ordered by a text key, then id (both ascending). */
+export function encodeKeyCursor(key: string, id: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify([key, id])))).replace(/=+$/, "");
+}
+
+/** The `[key, id]` of a cursor from encodeKeyCursor; INVALID_CURSOR otherwise. */
+export function decodeKeyCursor(cursor: string): [string, string] {
+  try {
+    const bytes = Uint8Array.from(atob(cursor), (c) => c.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (Array.isArray(value) && typeof value[0] === "string" && typeof value[1] === "string") {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest("INVALID_CURSOR", "The cursor is not one this API returned.");
+}
