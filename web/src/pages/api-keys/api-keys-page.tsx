@@ -5,6 +5,7 @@ import { Alert } from "../../components/alert/alert";
 import { Badge } from "../../components/badge/badge";
 import { Button } from "../../components/button/button";
 import { Card } from "../../components/card/card";
+import { CheckboxCard } from "../../components/checkbox-card/checkbox-card";
 import { CopyButton } from "../../components/copy-button/copy-button";
 import { DataTable } from "../../components/data-table/data-table";
 import { Field } from "../../components/field/field";
@@ -52,26 +53,17 @@ function CreateForm({ keys }: { keys: ApiKeys }) {
         >
           <legend class={styles.legend}>Scopes</legend>
           {SCOPE_OPTIONS.map((scope) => (
-            // The whole box toggles the scope, but the checkbox is named by the scope alone.
-            <label key={scope} class={styles.scope}>
-              <input
-                type="checkbox"
-                name="scopes"
-                value={scope}
-                aria-labelledby={`scope-${scope}`}
-                aria-describedby={`scope-${scope}-help`}
-                checked={keys.scopes.value.includes(scope)}
-                onChange={(e) => keys.toggleScope(scope, e.currentTarget.checked)}
-              />
-              <span>
-                <span id={`scope-${scope}`} class={styles.scopeName}>
-                  {scope}
-                </span>
-                <span id={`scope-${scope}-help`} class={styles.scopeHelp}>
-                  {SCOPE_HELP[scope]}
-                </span>
-              </span>
-            </label>
+            <CheckboxCard
+              key={scope}
+              id={`scope-${scope}`}
+              name="scopes"
+              value={scope}
+              label={scope}
+              help={SCOPE_HELP[scope]}
+              code
+              checked={keys.scopes.value.includes(scope)}
+              onChange={(checked) => keys.toggleScope(scope, checked)}
+            />
           ))}
           {keys.scopesError.value && (
             <p id="scopes-error" class={styles.fieldError}>

@@ -4,6 +4,7 @@ import { Alert } from "../../components/alert/alert";
 import { Badge } from "../../components/badge/badge";
 import { Button } from "../../components/button/button";
 import { Card } from "../../components/card/card";
+import { CheckboxCard } from "../../components/checkbox-card/checkbox-card";
 import { DataTable } from "../../components/data-table/data-table";
 import { Field } from "../../components/field/field";
 import { Empty, PagedListView } from "../../components/list-state/list-state";
@@ -107,26 +108,16 @@ function StartForm({ model }: { model: Exports }) {
           <legend class={styles.legend}>Data sets</legend>
           <div class={styles.datasetList}>
             {DATASET_OPTIONS.map((dataset) => (
-              // The whole box toggles the data set, but the checkbox is named by its name alone.
-              <label key={dataset} class={styles.dataset}>
-                <input
-                  type="checkbox"
-                  name="include"
-                  value={dataset}
-                  aria-labelledby={`dataset-${dataset}`}
-                  aria-describedby={`dataset-${dataset}-help`}
-                  checked={draft.include.includes(dataset)}
-                  onChange={(e) => model.toggleDataset(dataset, e.currentTarget.checked)}
-                />
-                <span>
-                  <span id={`dataset-${dataset}`} class={styles.datasetName}>
-                    {DATASET_LABELS[dataset]}
-                  </span>
-                  <span id={`dataset-${dataset}-help`} class={styles.datasetHelp}>
-                    {DATASET_HELP[dataset]}
-                  </span>
-                </span>
-              </label>
+              <CheckboxCard
+                key={dataset}
+                id={`dataset-${dataset}`}
+                name="include"
+                value={dataset}
+                label={DATASET_LABELS[dataset]}
+                help={DATASET_HELP[dataset]}
+                checked={draft.include.includes(dataset)}
+                onChange={(checked) => model.toggleDataset(dataset, checked)}
+              />
             ))}
           </div>
           {errors.include && (
