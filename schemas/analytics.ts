@@ -9,6 +9,8 @@ export const MetricFormat = z.enum(METRIC_FORMATS).openapi("MetricFormat", {
   description: "How values are shown: `percent` values are ratios (0.25 is 25 %), `duration` values are seconds.",
 });
 
+export type MetricFormat = z.infer<typeof MetricFormat>;
+
 /** Characters in a custom metric's definition (the language itself allows more, for built-ins' expansion). */
 export const METRIC_DEFINITION_CHARS = 10_000;
 export const METRIC_VALUES_PER_FILTER = 1000;

@@ -4,7 +4,10 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { apiKeyRoutes, authRoutes, sourceRoutes, userRoutes } from "./accounts/routes";
+import { dashboardRoutes } from "./analytics/dashboard-routes";
+import { engagementRoutes, selectionRoutes } from "./analytics/engagement-routes";
 import { metricRoutes } from "./analytics/routes";
+import { visualizationRoutes } from "./analytics/visualization-routes";
 import { demoRoutes } from "./demo/routes";
 import type { AppEnv } from "./env";
 import { exportJobRoutes, exportRoutes } from "./export/routes";
@@ -35,6 +38,10 @@ api.route("/technical-log", technicalLogRoutes);
 api.route("/export", exportRoutes);
 api.route("/exports", exportJobRoutes);
 api.route("/metrics", metricRoutes);
+api.route("/visualizations", visualizationRoutes);
+api.route("/dashboards", dashboardRoutes);
+api.route("/engagements", engagementRoutes);
+api.route("/selections", selectionRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",

@@ -29,9 +29,15 @@ export async function listMetrics(
 export async function allMetrics(
   db: Db,
   accountId: string,
-): Promise<Pick<MetricRow, "id" | "name" | "nameKey" | "definition">[]> {
+): Promise<Pick<MetricRow, "id" | "name" | "nameKey" | "definition" | "format">[]> {
   return db
-    .select({ id: metric.id, name: metric.name, nameKey: metric.nameKey, definition: metric.definition })
+    .select({
+      id: metric.id,
+      name: metric.name,
+      nameKey: metric.nameKey,
+      definition: metric.definition,
+      format: metric.format,
+    })
     .from(metric)
     .where(eq(metric.accountId, accountId));
 }

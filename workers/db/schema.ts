@@ -676,3 +676,102 @@ export const metric = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.id] }), uniqueIndex("metric_name_key").on(t.accountId, t.nameKey)],
 );
+
+/** A visualization an account's users made; built-ins live in code (workers/analytics/builtin-visualizations.ts). */
+export const visualization = sqliteTable(
+  "visualization",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** The name as names compare (trimmed, spaces collapsed, lower case), for search and order. */
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    /** The VisualizationSpec as JSON. */
+    spec: text("spec").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("visualization_name").on(t.accountId, t.nameKey, t.id)],
+);
+
+/** A user's favorite visualization (built-in or custom). */
+export const visualizationFavorite = sqliteTable(
+  "visualization_favorite",
+  {
+    accountId: accountId(),
+    userId: text("user_id").notNull(),
+    visualizationId: text("visualization_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId, t.visualizationId] })],
+);
+
+/** A dashboard an account's users made or copied; built-ins live in code. */
+export const dashboard = sqliteTable(
+  "dashboard",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    /** Filters and items (DashboardLayout) as JSON. */
+    layout: text("layout").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("dashboard_name").on(t.accountId, t.nameKey, t.id)],
+);
+
+/** A user's saved filter values on a dashboard; never visible to other users. */
+export const dashboardView = sqliteTable(
+  "dashboard_view",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    userId: text("user_id").notNull(),
+    dashboardId: text("dashboard_id").notNull(),
+    name: text("name").notNull(),
+    /** FilterValues as JSON. */
+    filters: text("filters").notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("dashboard_view_user").on(t.accountId, t.userId, t.dashboardId),
+  ],
+);
+
+/** Engagements saved from a list ("Save engagements as selection"), as they matched then. */
+export const selection = sqliteTable(
+  "selection",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    /** The EngagementQuery as JSON. */
+    query: text("query").notNull(),
+    engagements: integer("engagements").notNull(),
+    truncated: integer("truncated", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("selection_created").on(t.accountId, t.createdAt, t.id)],
+);
+
+/** One engagement of a selection, in list order. */
+export const selectionEngagement = sqliteTable(
+  "selection_engagement",
+  {
+    accountId: accountId(),
+    selectionId: text("selection_id").notNull(),
+    position: integer("position").notNull(),
+    engagementPid: text("engagement_pid").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.selectionId, t.position] })],
+);
