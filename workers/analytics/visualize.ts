@@ -260,7 +260,7 @@ export async function renderVisualization(
     columns: [
       ...by.map((b, i) => ({
         key: `by${i}`,
-        label: b.attribute,
+        label: byLabel(b),
         kind: i === 0 ? ("viewBy" as const) : ("segmentBy" as const),
         attribute: b.attribute,
         drillable: true,
@@ -278,6 +278,12 @@ export async function renderVisualization(
     truncated,
     ignoredFilters: [...ignored],
   };
+}
+
+/** A view-by's column heading: the field's own label (`Queue`), dates with their bucket (`Date (week)`). */
+function byLabel(by: ViewBy): string {
+  const last = by.attribute.split(/⏵|->/).at(-1)?.trim() || by.attribute;
+  return by.granularity ? `${last} (${by.granularity})` : last;
 }
 
 /** The schema's filter shape to the compiler's. */

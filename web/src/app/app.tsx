@@ -22,6 +22,10 @@ const TechnicalLogPage = lazy(() =>
   import("../pages/technical-log/technical-log-page").then((m) => m.TechnicalLogPage),
 );
 const ApiDocsPage = lazy(() => import("../pages/api-docs/api-docs-page").then((m) => m.ApiDocsPage));
+const DashboardsPage = lazy(() => import("../pages/dashboards/dashboards-page").then((m) => m.DashboardsPage));
+const DashboardPage = lazy(() => import("../pages/dashboards/dashboard-page").then((m) => m.DashboardPage));
+const EngagementsPage = lazy(() => import("../pages/engagements/engagements-page").then((m) => m.EngagementsPage));
+const EngagementPage = lazy(() => import("../pages/engagements/engagement-page").then((m) => m.EngagementPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -61,6 +65,10 @@ function SignedInApp() {
     <AppShell>
       <Router onRouteChange={focusPage}>
         <Route path="/" component={HomePage} />
+        <Route path="/dashboards" component={DashboardsPage} />
+        <Route path="/dashboards/:id" component={DashboardPage} />
+        <Route path="/engagements" component={EngagementsPage} />
+        <Route path="/engagements/:id" component={EngagementPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
         <Route path="/settings" component={SettingsIndex} />
         <Route path="/settings/users" component={UsersPage} />

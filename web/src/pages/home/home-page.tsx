@@ -12,6 +12,11 @@ interface Destination {
 function destinations(): Destination[] {
   const list: (Destination | false)[] = [
     {
+      href: "/dashboards/overview",
+      title: "Dashboards",
+      text: "Volume, speed, service level and satisfaction at a glance, one click from the engagements behind every number.",
+    },
+    {
       href: "/model",
       title: "Logical model",
       text: "The data sets Brine stores — engagements, agents, turns, reviews — and every field in them.",
