@@ -105,11 +105,13 @@ function ValueFilter({
   const [options, setOptions] = useState<FilterOption[] | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    if (!open || options) return;
-    filterOptions(filter.attribute).then(setOptions, (e) => setFailed(messageOf(e)));
-  }, [open, options, filter.attribute]);
   const chosen = value && value.op !== "between" ? value.values : [];
+  // Options load when the list opens, or at once when a value is set (to show its name, not its id).
+  const needed = open || chosen.length > 0;
+  useEffect(() => {
+    if (!needed || options) return;
+    filterOptions(filter.attribute).then(setOptions, (e) => setFailed(messageOf(e)));
+  }, [needed, options, filter.attribute]);
   const labels = new Map((options ?? []).map((o) => [o.value, o.label]));
   const toggle = (v: string | number, on: boolean) => {
     const next = on ? [...chosen, v] : chosen.filter((x) => x !== v);
@@ -250,7 +252,7 @@ function TileCard({ model, tile }: { model: Model; tile: Tile }) {
   const span = { gridColumn: `span ${tile.item.width}` };
   const d = model.dashboard.value;
   return (
-    <div style={span} class={styles.tile}>
+    <section style={span} class={styles.tile} aria-label={title}>
       <Card title={title} level={3} class={styles.tileCard}>
         {tile.error && (
           <p role="alert" class={styles.error}>
@@ -286,7 +288,7 @@ function TileCard({ model, tile }: { model: Model; tile: Tile }) {
           </div>
         ) : null}
       </Card>
-    </div>
+    </section>
   );
 }
 
