@@ -15,7 +15,7 @@ import { dbFor, rawDbFor } from "../db/client";
 import { ApiError, badRequest, conflict, notFound } from "../lib/errors";
 import { newPid } from "../lib/ids";
 import { body, COOKIE_AUTH, errors, json } from "../lib/openapi";
-import { decodeKeyCursor, encodeKeyCursor } from "../lib/paging";
+import { decodeKeyCursor, mergeKeyPage } from "../lib/paging";
 import { router } from "../lib/router";
 import { isoFromSeconds } from "../lib/time";
 import { BUILTIN_METRICS, type BuiltinMetric } from "./builtin-metrics";
@@ -138,22 +138,11 @@ export const metricRoutes = router()
       const after = cursor ? decodeKeyCursor(cursor) : undefined;
       const needle = q ? normalizeName(q) : undefined;
       const custom = await listMetrics(dbFor(c.env, accountId), accountId, { limit: limit + 1, after, q: needle });
-      const isAfter = (key: string, id: string) => !after || key > after[0] || (key === after[0] && id > after[1]);
-      const merged = [
+      const entries = [
         ...BUILTIN_METRICS.map((m) => ({ key: normalizeName(m.name), id: m.id, view: builtinView(m) })),
         ...custom.map((row) => ({ key: row.nameKey, id: row.id, view: customView(row) })),
-      ]
-        .filter((m) => isAfter(m.key, m.id) && (!needle || m.key.includes(needle)))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const items = merged.slice(0, limit);
-      const last = items.at(-1);
-      return c.json(
-        {
-          items: items.map((m) => m.view),
-          nextCursor: merged.length > limit && last ? encodeKeyCursor(last.key, last.id) : null,
-        },
-        200,
-      );
+      ];
+      return c.json(mergeKeyPage(entries, { limit, after, needle }), 200);
     },
   )
   .openapi(

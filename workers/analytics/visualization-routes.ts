@@ -15,7 +15,7 @@ import { dbFor, rawDbFor } from "../db/client";
 import { ApiError, badRequest, conflict, notFound } from "../lib/errors";
 import { newPid } from "../lib/ids";
 import { body, COOKIE_AUTH, errors, json } from "../lib/openapi";
-import { decodeKeyCursor, encodeKeyCursor } from "../lib/paging";
+import { decodeKeyCursor, mergeKeyPage } from "../lib/paging";
 import { router } from "../lib/router";
 import { isoFromSeconds, nowSeconds } from "../lib/time";
 import { BUILTIN_VISUALIZATION_BY_ID, BUILTIN_VISUALIZATIONS, type BuiltinVisualization } from "./builtin-dashboards";
@@ -113,26 +113,15 @@ export const visualizationRoutes = router()
               q: needle,
               ids: section === "favorites" ? [...favorites] : undefined,
             });
-      const isAfter = (key: string, id: string) => !after || key > after[0] || (key === after[0] && id > after[1]);
       const builtIns =
         section === "shared"
           ? []
           : BUILTIN_VISUALIZATIONS.filter((v) => section !== "favorites" || favorites.has(v.id));
-      const merged = [
+      const entries = [
         ...builtIns.map((v) => ({ key: normalizeName(v.name), id: v.id, view: builtinView(v, favorites.has(v.id)) })),
         ...custom.map((row) => ({ key: row.nameKey, id: row.id, view: customView(row, favorites.has(row.id)) })),
-      ]
-        .filter((v) => isAfter(v.key, v.id) && (!needle || v.key.includes(needle)))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const items = merged.slice(0, limit);
-      const last = items.at(-1);
-      return c.json(
-        {
-          items: items.map((v) => v.view),
-          nextCursor: merged.length > limit && last ? encodeKeyCursor(last.key, last.id) : null,
-        },
-        200,
-      );
+      ];
+      return c.json(mergeKeyPage(entries, { limit, after, needle }), 200);
     },
   )
   .openapi(

@@ -57,3 +57,24 @@ export function decodeKeyCursor(cursor: string): [string, string] {
   }
   throw badRequest("INVALID_CURSOR", "The cursor is not one this API returned.");
 }
+
+/**
+ * One page of a list merged from two sources ordered by (key, id) — built-ins from code and an
+ * account's rows from D1 (asked for `limit + 1` after the same cursor) — with the next cursor.
+ */
+export function mergeKeyPage<T>(
+  entries: readonly { key: string; id: string; view: T }[],
+  options: { limit: number; after?: [string, string]; needle?: string },
+): { items: T[]; nextCursor: string | null } {
+  const { limit, after, needle } = options;
+  const isAfter = (key: string, id: string) => !after || key > after[0] || (key === after[0] && id > after[1]);
+  const merged = entries
+    .filter((e) => isAfter(e.key, e.id) && (!needle || e.key.includes(needle)))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const page = merged.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((e) => e.view),
+    nextCursor: merged.length > limit && last ? encodeKeyCursor(last.key, last.id) : null,
+  };
+}
