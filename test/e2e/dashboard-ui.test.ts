@@ -88,7 +88,7 @@ describe("the overview dashboard", () => {
     await page.waitForURL((u) => u.pathname === "/engagements");
     const rows = page.getByRole("table").getByRole("row");
     await rows.nth(1).waitFor();
-    expect(await rows.count()).toBeGreaterThan(10);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(10);
     await page.getByLabel("Selection name").fill("Morning check");
     await page.getByRole("button", { name: "Save engagements as selection" }).click();
     await page.getByText(/Saved [\d,]+ engagements as “Morning check”/).waitFor();

@@ -26,6 +26,10 @@ const DashboardsPage = lazy(() => import("../pages/dashboards/dashboards-page").
 const DashboardPage = lazy(() => import("../pages/dashboards/dashboard-page").then((m) => m.DashboardPage));
 const EngagementsPage = lazy(() => import("../pages/engagements/engagements-page").then((m) => m.EngagementsPage));
 const EngagementPage = lazy(() => import("../pages/engagements/engagement-page").then((m) => m.EngagementPage));
+const VisualizationsPage = lazy(() =>
+  import("../pages/visualizations/visualizations-page").then((m) => m.VisualizationsPage),
+);
+const MetricsPage = lazy(() => import("../pages/metrics/metrics-page").then((m) => m.MetricsPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -67,6 +71,8 @@ function SignedInApp() {
         <Route path="/" component={HomePage} />
         <Route path="/dashboards" component={DashboardsPage} />
         <Route path="/dashboards/:id" component={DashboardPage} />
+        <Route path="/visualizations/:id?" component={VisualizationsPage} />
+        <Route path="/metrics/:id?" component={MetricsPage} />
         <Route path="/engagements" component={EngagementsPage} />
         <Route path="/engagements/:id" component={EngagementPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />

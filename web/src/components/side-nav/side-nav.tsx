@@ -3,7 +3,18 @@ import { useLocation } from "preact-iso";
 import { session } from "../../session";
 import styles from "./side-nav.module.css";
 
-type IconName = "home" | "dashboard" | "model" | "log" | "users" | "key" | "source" | "export" | "docs";
+type IconName =
+  | "home"
+  | "dashboard"
+  | "chart"
+  | "metric"
+  | "model"
+  | "log"
+  | "users"
+  | "key"
+  | "source"
+  | "export"
+  | "docs";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   dashboard: (
@@ -12,6 +23,13 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
       <rect x="11" y="3" width="6" height="5" rx="1" />
       <rect x="11" y="10" width="6" height="7" rx="1" />
       <rect x="3" y="13" width="6" height="4" rx="1" />
+    </>
+  ),
+  chart: <path d="M3 17h14M5 14V9M9 14V5M13 14v-4M17 14V7" />,
+  metric: (
+    <>
+      <path d="M4 15 8 9l3 3 5-7" />
+      <path d="M13 5h3v3" />
     </>
   ),
   home: <path d="M3 9.5 10 4l7 5.5V16a1 1 0 0 1-1 1h-3.5v-4.5h-5V17H4a1 1 0 0 1-1-1z" />,
@@ -104,6 +122,8 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
       </h2>
       <ul class={styles.list} aria-labelledby="nav-analytics">
         <NavLink href="/dashboards" icon="dashboard" label="Dashboards" prefix onNavigate={onNavigate} />
+        <NavLink href="/visualizations" icon="chart" label="Visualizations" prefix onNavigate={onNavigate} />
+        <NavLink href="/metrics" icon="metric" label="Metrics" prefix onNavigate={onNavigate} />
       </ul>
       {session.can("technicalLog.view") && (
         <>
