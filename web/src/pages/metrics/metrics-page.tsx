@@ -13,6 +13,7 @@ import { PageHeader } from "../../components/page-header/page-header";
 import { formatMetric } from "../../lib/analytics";
 import { cx } from "../../lib/format";
 import { session } from "../../session";
+import layout from "../library-layout.module.css";
 import {
   draftFrom,
   FORMAT_LABELS,
@@ -43,9 +44,9 @@ function LibraryNav({ library, selected }: { library: Library; selected: string 
   const list = library.metrics;
   const items = list.items.value;
   return (
-    <nav class={styles.library} aria-label="All metrics">
-      <div class={styles.libraryTop}>
-        <label class={styles.searchLabel} for="metric-search">
+    <nav class={layout.library} aria-label="All metrics">
+      <div class={layout.libraryTop}>
+        <label class={layout.searchLabel} for="metric-search">
           Search metrics
         </label>
         <input
@@ -62,26 +63,26 @@ function LibraryNav({ library, selected }: { library: Library; selected: string 
           </Button>
         )}
       </div>
-      <section class={styles.section} aria-labelledby="metric-list-title">
-        <h2 id="metric-list-title" class={styles.sectionTitle}>
+      <section class={layout.section} aria-labelledby="metric-list-title">
+        <h2 id="metric-list-title" class={layout.sectionTitle}>
           Built-in and custom
         </h2>
-        {list.state.value === "loading" && items.length === 0 && <p class={styles.muted}>Loading…</p>}
+        {list.state.value === "loading" && items.length === 0 && <p class={layout.muted}>Loading…</p>}
         {list.state.value === "error" && (
-          <p class={styles.sectionError}>
+          <p class={layout.sectionError}>
             {list.error.value}{" "}
-            <button type="button" class={styles.linkButton} onClick={() => list.reload()}>
+            <button type="button" class={layout.linkButton} onClick={() => list.reload()}>
               Try again
             </button>
           </p>
         )}
-        {list.state.value === "ready" && items.length === 0 && <p class={styles.muted}>No metric matches.</p>}
+        {list.state.value === "ready" && items.length === 0 && <p class={layout.muted}>No metric matches.</p>}
         {items.length > 0 && (
-          <ul class={styles.libraryList}>
+          <ul class={layout.libraryList}>
             {items.map((m) => (
               <li key={m.id}>
                 <a
-                  class={cx(styles.libraryItem, m.id === selected && styles.current)}
+                  class={cx(styles.libraryItem, m.id === selected && layout.current)}
                   href={`/metrics/${m.id}`}
                   aria-current={m.id === selected ? "page" : undefined}
                 >
@@ -134,9 +135,9 @@ function Problem({
   const { line, column } = problem;
   return (
     <div class={styles.problem}>
-      <p class={styles.problemTitle}>{title}</p>
+      <p class={layout.problemTitle}>{title}</p>
       <p>
-        {problem.code && <code class={styles.code}>{problem.code}</code>} {problem.message}
+        {problem.code && <code class={layout.code}>{problem.code}</code>} {problem.message}
       </p>
       {Object.entries(problem.fields).map(([field, message]) => (
         <p key={field}>
@@ -208,7 +209,7 @@ function ViewerPanel({ model, metric, library }: { model: Viewer; metric: Metric
         }
       />
       {metric.builtIn && (
-        <p class={styles.note}>
+        <p class={layout.note}>
           <Badge>Built-in</Badge> Brine's metrics are read-only.
           {editable ? " Use “Copy to new metric” to start your own from this one." : ""}
         </p>
@@ -218,7 +219,7 @@ function ViewerPanel({ model, metric, library }: { model: Viewer; metric: Metric
         <dl class={styles.details}>
           <div>
             <dt>Description</dt>
-            <dd>{metric.description || <span class={styles.muted}>None</span>}</dd>
+            <dd>{metric.description || <span class={layout.muted}>None</span>}</dd>
           </div>
           <div>
             <dt>Format</dt>
@@ -291,7 +292,7 @@ function PreviewResult({ preview }: { preview: Extract<MetricPreview, { kind: "r
   if (!by) {
     return <p class={styles.bigValue}>{formatMetric(result.rows[0]?.value ?? null, format)}</p>;
   }
-  if (result.rows.length === 0) return <p class={styles.muted}>No groups: the account has no data for this.</p>;
+  if (result.rows.length === 0) return <p class={layout.muted}>No groups: the account has no data for this.</p>;
   const shown = result.rows.slice(0, 100);
   return (
     <>
@@ -299,7 +300,7 @@ function PreviewResult({ preview }: { preview: Extract<MetricPreview, { kind: "r
         <thead>
           <tr>
             <th scope="col">{byLabel}</th>
-            <th scope="col" class={styles.num}>
+            <th scope="col" class={layout.num}>
               Value
             </th>
           </tr>
@@ -308,13 +309,13 @@ function PreviewResult({ preview }: { preview: Extract<MetricPreview, { kind: "r
           {shown.map((row) => (
             <tr key={JSON.stringify(row.by)}>
               <td>{row.names[0] ?? (row.by[0] === null || row.by[0] === undefined ? "(empty)" : String(row.by[0]))}</td>
-              <td class={styles.num}>{formatMetric(row.value, format)}</td>
+              <td class={layout.num}>{formatMetric(row.value, format)}</td>
             </tr>
           ))}
         </tbody>
       </DataTable>
       {result.rows.length > shown.length && (
-        <p class={styles.muted}>
+        <p class={layout.muted}>
           The first {shown.length} groups of {result.rows.length}.
         </p>
       )}
@@ -344,7 +345,7 @@ function PreviewCard({ model, onLocate }: { model: Editor; onLocate: (line: numb
           )}
         </Field>
         <div aria-busy={preview.kind === "loading" || undefined}>
-          {preview.kind === "idle" && <p class={styles.muted}>Write a definition to see its value.</p>}
+          {preview.kind === "idle" && <p class={layout.muted}>Write a definition to see its value.</p>}
           {preview.kind === "loading" && <Loading label="Evaluating…" rows={1} />}
           {preview.kind === "error" && (
             <Problem
@@ -422,7 +423,7 @@ function EditorPanel({
       />
       <div class={styles.editorGrid}>
         <form
-          class={styles.form}
+          class={layout.form}
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
@@ -547,14 +548,14 @@ function EditorPanel({
               onLocate={locate}
             />
           )}
-          <div class={styles.actions}>
+          <div class={layout.actions}>
             <Button type="submit" variant="primary" busy={model.saving.value}>
               Save
             </Button>
             <Button onClick={onCancel}>Cancel</Button>
           </div>
         </form>
-        <div class={styles.previewColumn}>
+        <div class={layout.previewColumn}>
           <PreviewCard model={model} onLocate={locate} />
         </div>
       </div>
@@ -586,7 +587,7 @@ function NewMetric({ from, library }: { from: string | undefined; library: Libra
   }
   return (
     <>
-      {source.state === "error" && <p class={styles.sectionError}>{source.error} Starting from a blank metric.</p>}
+      {source.state === "error" && <p class={layout.sectionError}>{source.error} Starting from a blank metric.</p>}
       <EditorPanel
         editing={null}
         start={draftFrom(source.metric ?? null, true)}
@@ -639,9 +640,9 @@ export function MetricsPage() {
     main = <MetricDetail key={id} id={id} editing={query.edit !== undefined} library={library} />;
   }
   return (
-    <div class={styles.layout}>
+    <div class={layout.layout}>
       <LibraryNav library={library} selected={id} />
-      <div class={styles.main}>{main}</div>
+      <div class={layout.main}>{main}</div>
     </div>
   );
 }

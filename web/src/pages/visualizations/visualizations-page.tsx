@@ -17,6 +17,7 @@ import { DATE_PRESETS, type FilterOption, filterOptions, formatSeconds } from ".
 import { cx, formatDateTime } from "../../lib/format";
 import type { PagedList } from "../../lib/paged-list";
 import { session } from "../../session";
+import layout from "../library-layout.module.css";
 import {
   attributeKey,
   type ByDraft,
@@ -61,26 +62,26 @@ function LibrarySection({
   const headingId = `visualizations-${title.toLowerCase()}`;
   const items = list.items.value;
   return (
-    <section class={styles.section} aria-labelledby={headingId}>
-      <h2 id={headingId} class={styles.sectionTitle}>
+    <section class={layout.section} aria-labelledby={headingId}>
+      <h2 id={headingId} class={layout.sectionTitle}>
         {title}
       </h2>
-      {list.state.value === "loading" && items.length === 0 && <p class={styles.muted}>Loading…</p>}
+      {list.state.value === "loading" && items.length === 0 && <p class={layout.muted}>Loading…</p>}
       {list.state.value === "error" && (
-        <p class={styles.sectionError}>
+        <p class={layout.sectionError}>
           {list.error.value}{" "}
-          <button type="button" class={styles.linkButton} onClick={() => list.reload()}>
+          <button type="button" class={layout.linkButton} onClick={() => list.reload()}>
             Try again
           </button>
         </p>
       )}
-      {list.state.value === "ready" && items.length === 0 && <p class={styles.muted}>{empty}</p>}
+      {list.state.value === "ready" && items.length === 0 && <p class={layout.muted}>{empty}</p>}
       {items.length > 0 && (
-        <ul class={styles.libraryList}>
+        <ul class={layout.libraryList}>
           {items.map((v) => (
             <li key={v.id}>
               <a
-                class={cx(styles.libraryItem, v.id === selected && styles.current)}
+                class={cx(styles.libraryItem, v.id === selected && layout.current)}
                 href={`/visualizations/${v.id}`}
                 aria-current={v.id === selected ? "page" : undefined}
               >
@@ -111,9 +112,9 @@ function LibrarySection({
 function LibraryNav({ library, selected }: { library: Library; selected: string | undefined }) {
   const { route } = useLocation();
   return (
-    <nav class={styles.library} aria-label="All visualizations">
-      <div class={styles.libraryTop}>
-        <label class={styles.searchLabel} for="visualization-search">
+    <nav class={layout.library} aria-label="All visualizations">
+      <div class={layout.libraryTop}>
+        <label class={layout.searchLabel} for="visualization-search">
           Search visualizations
         </label>
         <input
@@ -196,9 +197,9 @@ function SpecSummary({ spec }: { spec: VisualizationSpec }) {
 function Problem({ problem, title }: { problem: ProblemText; title: string }) {
   return (
     <div class={styles.problem}>
-      <p class={styles.problemTitle}>{title}</p>
+      <p class={layout.problemTitle}>{title}</p>
       <p>
-        {problem.code && <code class={styles.code}>{problem.code}</code>} {problem.message}
+        {problem.code && <code class={layout.code}>{problem.code}</code>} {problem.message}
       </p>
       {problem.issues.length > 0 && (
         <ul>
@@ -215,12 +216,12 @@ function DataNotes({ data }: { data: VisualizationData }) {
   return (
     <>
       {data.truncated && (
-        <p class={styles.muted}>
+        <p class={layout.muted}>
           Only the first groups are shown; raise “Rows at most” or add filters to see the rest.
         </p>
       )}
       {data.ignoredFilters.length > 0 && (
-        <p class={styles.muted}>Not applied to some metrics: {data.ignoredFilters.join(", ")}.</p>
+        <p class={layout.muted}>Not applied to some metrics: {data.ignoredFilters.join(", ")}.</p>
       )}
     </>
   );
@@ -231,7 +232,7 @@ function EngagementRows({ list, caption }: { list: EngagementList; caption: stri
   if (list.state.value === "loading") return <Loading label="Loading the engagements…" />;
   if (list.state.value === "error") return <LoadError message={list.error.value ?? ""} />;
   const rows = list.rows.value;
-  if (rows.length === 0) return <p class={styles.muted}>No engagements match.</p>;
+  if (rows.length === 0) return <p class={layout.muted}>No engagements match.</p>;
   return (
     <>
       <DataTable caption={caption} bare>
@@ -243,7 +244,7 @@ function EngagementRows({ list, caption }: { list: EngagementList; caption: stri
             <th scope="col">Queue</th>
             <th scope="col">Agent</th>
             <th scope="col">Outcome</th>
-            <th scope="col" class={styles.num}>
+            <th scope="col" class={layout.num}>
               Handling
             </th>
           </tr>
@@ -261,7 +262,7 @@ function EngagementRows({ list, caption }: { list: EngagementList; caption: stri
               <td>{r.queue?.name ?? "–"}</td>
               <td>{r.agent?.name ?? "–"}</td>
               <td>{r.outcome?.name ?? r.outcomeType ?? "–"}</td>
-              <td class={styles.num}>{r.handlingTime === null ? "–" : formatSeconds(r.handlingTime)}</td>
+              <td class={layout.num}>{r.handlingTime === null ? "–" : formatSeconds(r.handlingTime)}</td>
             </tr>
           ))}
         </tbody>
@@ -362,7 +363,7 @@ function ViewerPanel({ model, library, v }: { model: Viewer; library: Library; v
         actions={<Toolbar model={model} library={library} v={v} />}
       />
       {v.builtIn && (
-        <p class={styles.note}>
+        <p class={layout.note}>
           <Badge>Built-in</Badge> Brine's visualizations are read-only.
           {canEdit() ? " Use “Save as new” to change a copy of your own." : ""}
         </p>
@@ -460,7 +461,7 @@ function MetricsField({ model }: { model: Editor }) {
     <fieldset class={styles.group}>
       <legend class={styles.legend}>Metrics</legend>
       {chosen.length === 0 ? (
-        <p class={styles.muted}>No metrics yet.</p>
+        <p class={layout.muted}>No metrics yet.</p>
       ) : (
         <ol class={styles.metricList}>
           {chosen.map((id, i) => {
@@ -632,7 +633,7 @@ function FiltersField({ model }: { model: Editor }) {
   return (
     <fieldset class={styles.group}>
       <legend class={styles.legend}>Filters</legend>
-      {filters.length === 0 && <p class={styles.muted}>No filters: all engagements count.</p>}
+      {filters.length === 0 && <p class={layout.muted}>No filters: all engagements count.</p>}
       {filters.map((f, i) => (
         <fieldset key={i} class={styles.filterRow}>
           <legend class={styles.filterLegend}>Filter {i + 1}</legend>
@@ -789,7 +790,7 @@ function PreviewCard({ model }: { model: Editor }) {
     >
       <div aria-busy={preview.kind === "loading" || undefined}>
         {preview.kind === "loading" && <Loading label="Loading the preview…" />}
-        {preview.kind === "idle" && <p class={styles.muted}>{preview.note}</p>}
+        {preview.kind === "idle" && <p class={layout.muted}>{preview.note}</p>}
         {preview.kind === "error" && <Problem problem={preview.problem} title="The preview cannot be shown" />}
         {preview.kind === "data" && (
           <div class={styles.viz}>
@@ -825,7 +826,7 @@ function EditorPanel({
       />
       <div class={styles.editorGrid}>
         <form
-          class={styles.form}
+          class={layout.form}
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
@@ -890,14 +891,14 @@ function EditorPanel({
           )}
           <FiltersField model={model} />
           {saveError && <Problem problem={saveError} title="The visualization was not saved" />}
-          <div class={styles.actions}>
+          <div class={layout.actions}>
             <Button type="submit" variant="primary" busy={model.saving.value}>
               Save
             </Button>
             <Button onClick={onCancel}>Cancel</Button>
           </div>
         </form>
-        <div class={styles.previewColumn}>
+        <div class={layout.previewColumn}>
           <PreviewCard model={model} />
         </div>
       </div>
@@ -953,9 +954,9 @@ export function VisualizationsPage() {
     main = <VisualizationDetail key={id} id={id} editing={query.edit !== undefined} library={library} />;
   }
   return (
-    <div class={styles.layout}>
+    <div class={layout.layout}>
       <LibraryNav library={library} selected={id} />
-      <div class={styles.main}>{main}</div>
+      <div class={layout.main}>{main}</div>
     </div>
   );
 }
