@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_METRICS, builtinMetricDefinitions } from "../../workers/analytics/builtin-metrics";
-import { checkMetric, compileMetric } from "../../workers/analytics/metric-compiler";
+import { checkMetric, compileMetric, compileMetrics } from "../../workers/analytics/metric-compiler";
 import type { CompiledMetric, MetricContext } from "../../workers/analytics/metric-context";
 import { mergeFilterLayers } from "../../workers/analytics/metric-context";
 import { MetricError } from "../../workers/analytics/metric-errors";
@@ -86,17 +86,17 @@ describe("tenancy", () => {
 });
 
 describe("parameters", () => {
-  it("binds every value, never splicing it into the SQL", () => {
+  it("binds every text value, never splicing it into the SQL; numbers are literals", () => {
     const hostile = `x'); DROP TABLE engagement; --`;
     const { sql, params } = compile(
       `SELECT COUNT(Engagement) * 7 WHERE Engagement ⏵ Topic = "${hostile}" AND Engagement ⏵ Wait Time > 42.5`,
       { filters: [{ attribute: "Engagement ⏵ Reason", values: [hostile, "ok"] }] },
     );
     expect(sql).not.toContain("DROP");
-    expect(sql).not.toContain("42.5");
+    expect(sql).toContain("> 42.5");
+    expect(sql).toContain("* 7)");
     expect(params).toContain(hostile);
-    expect(params).toContain(42.5);
-    expect(params).toContain(7);
+    expect(params.filter((p) => typeof p === "number")).toEqual([]);
     expect(params).toContain(JSON.stringify([hostile, "ok"]));
   });
 
@@ -131,10 +131,61 @@ describe("parameters", () => {
 });
 
 describe("SQL shape", () => {
+  const passes = (sql: string) => sql.match(/FROM "engagement" AS t1 /g)?.length ?? 0;
+
+  it("reads the rows once for the aggregates of one data set with the same groups, filters inside each", () => {
+    const { sql } = compile("SELECT {Queue Engagements} / {Engagements} + (SELECT AVG(Engagement ⏵ Wait Time))", {
+      by: [{ attribute: "Engagement ⏵ Queue" }],
+    });
+    expect(passes(sql)).toBe(1);
+    expect(sql).toMatch(/COUNT\(CASE WHEN t1\.type = \?\d THEN 1 END\) AS v1/);
+    expect(sql).toContain("COUNT(*) AS v2");
+    expect(sql).toContain("AVG(t1.wait_time) AS v3");
+    expect(unscopedTables(sql)).toEqual([]);
+  });
+
+  it("keeps only rows some aggregate reads when none reads them all, so no group appears from nothing", () => {
+    const { sql } = compile("SELECT {Queue Engagements} + {Bot Engagements}", {
+      filters: [{ attribute: "Date", from: 1, to: 2 }],
+    });
+    expect(passes(sql)).toBe(1);
+    expect(sql).toMatch(
+      /WHERE t1\.account_id = \?1 AND \(t1\.start_time >= 1 AND t1\.start_time < 2\) AND \(t1\.type = \?\d OR t1\.type = \?\d\)/,
+    );
+  });
+
+  it("compiles a visualization's metrics to one statement with a value each, over one pass", () => {
+    const { sql, columns } = compileMetrics(
+      [
+        { definition: "SELECT {Agent Engagements}", name: "A" },
+        { definition: "SELECT {Average Handling Time}", name: "B" },
+        { definition: "SELECT {Transfers}", name: "C" },
+      ],
+      { accountId: ACCOUNT, metrics: BUILTINS, by: [{ attribute: "Engagement ⏵ Agent" }] },
+    );
+    expect(columns.filter((c) => c.role === "value").map((c) => c.key)).toEqual(["value0", "value1", "value2"]);
+    expect(passes(sql)).toBe(1);
+    // A count is 0, not empty, for a group only the other metrics have.
+    expect(sql).toMatch(/COALESCE\(m1\.v\d, 0\) AS v2/);
+    expect(unscopedTables(sql)).toEqual([]);
+  });
+
+  it("names the metric an error of a visualization comes from", () => {
+    expect(() =>
+      compileMetrics(
+        [
+          { definition: "SELECT {Engagements}", name: "Fine" },
+          { definition: "SELECT COUNT(Engagement) WHERE Engagement ⏵ Colour = 1", name: "Broken" },
+        ],
+        { accountId: ACCOUNT, metrics: BUILTINS },
+      ),
+    ).toThrow(/in metric "Broken": .*unknown attribute/);
+  });
+
   it("filters the Date range on the engagement's start time directly, so the (account, start time) index applies", () => {
     const { sql } = compile("SELECT COUNT(Engagement)", { filters: [{ attribute: "Date", from: 1, to: 2 }] });
     expect(sql).toContain(
-      'FROM "engagement" AS t1 WHERE t1.account_id = ?1 AND (t1.start_time >= ?2 AND t1.start_time < ?3)',
+      'FROM "engagement" AS t1 WHERE t1.account_id = ?1 AND (t1.start_time >= 1 AND t1.start_time < 2)',
     );
   });
 

@@ -144,6 +144,29 @@ describe("built-in visualizations and dashboards", () => {
     expect(result.columns.map((c) => c.kind)).toEqual(["viewBy", "metric", "metric", "metric", "metric", "metric"]);
   });
 
+  it("shows a count as 0, and an average as empty, for a group only the other metrics have", async () => {
+    const result = await ok<VisualizationData>(
+      data(admin, {
+        spec: spec({
+          metrics: ["queue-engagements", "bot-engagements", "average-wait-time"],
+          viewBy: { attribute: "Engagement ⏵ Agent" },
+        }),
+      }),
+    );
+    const queue = ENGAGEMENTS.filter((e) => e.type === "Queue");
+    const bot = ENGAGEMENTS.filter((e) => e.type === "Bot");
+    // Queue engagements have no agent and bot engagements no queue, so each group lacks one count.
+    expect(queue.every((e) => e.agent === undefined) && bot.every((e) => e.agent === "bot-1")).toBe(true);
+    const botRow = result.rows.find((r) => r.groups[0]?.label === "Botty");
+    const noAgent = result.rows.find((r) => r.groups[0]?.value === null);
+    expect(botRow?.values).toEqual([0, bot.length, null]);
+    expect(noAgent?.values.slice(0, 2)).toEqual([queue.length, 0]);
+    for (const row of result.rows) {
+      expect(row.values[0], row.groups[0]?.label ?? "no agent").not.toBeNull();
+      expect(row.values[1], row.groups[0]?.label ?? "no agent").not.toBeNull();
+    }
+  });
+
   it("keeps the hidden and locked filters of a dashboard, and refuses to change them", async () => {
     // The quality dashboard locks Engagement Type to Agent: every engagement count there counts agent engagements.
     const agentOnly = ENGAGEMENTS.filter((e) => e.type === "Agent").length;

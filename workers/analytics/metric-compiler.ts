@@ -35,7 +35,22 @@ const ACCOUNT = "?1";
  * row per group of `context.by`; every table it reads is filtered by the account.
  */
 export function compileMetric(definition: string, context: MetricContext): CompiledMetric {
-  return new Compilation(context).compile(definition);
+  return new Compilation(context).compile([{ definition, name: context.name }], ["value"]);
+}
+
+/**
+ * Compiles several metrics to one statement whose rows are the union of their groups, with
+ * their values in `value0`, `value1`, …; a group one metric lacks is NULL for it (0 for a
+ * count). Aggregates over the same rows are computed in one pass. `context.name` is ignored.
+ */
+export function compileMetrics(
+  metrics: readonly { definition: string; name?: string }[],
+  context: MetricContext,
+): CompiledMetric {
+  return new Compilation(context).compile(
+    metrics,
+    metrics.map((_, i) => `value${i}`),
+  );
 }
 
 /** The metric names a definition may use, normalised, each to its canonical spelling. */
@@ -45,7 +60,7 @@ export function metricNames(metrics: ReadonlyMap<string, string> | undefined): M
 
 /** Parses a definition against the given metric names (no SQL): for editors that check as the user types. */
 export function checkMetric(definition: string, context: Omit<MetricContext, "accountId">): void {
-  new Compilation({ ...context, accountId: "" }).compile(definition);
+  compileMetric(definition, { ...context, accountId: "" });
 }
 
 // ───────────── the compiler's own shapes ─────────────
@@ -81,6 +96,29 @@ interface Scope {
   joins: string[];
   joined: Map<string, string>;
   allowReverse: boolean;
+  /** Conditions already compiled in this scope, by their canonical key, so that one is always the same SQL. */
+  compiled: Map<string, string>;
+}
+
+/** A WHERE condition with its canonical key (equal conditions have equal keys). */
+interface Where {
+  key: string;
+  sql: string;
+}
+
+/**
+ * One pass over a data set's rows, grouped by the same keys: every aggregate over those rows
+ * (of every metric compiled together) is a column of it. Aggregates whose filters differ
+ * share the filters common to all in WHERE and apply the rest inside the aggregate.
+ */
+interface Scan {
+  name: string;
+  scope: Scope;
+  /** The alias counter inside the scan's CTE. */
+  aliases: number;
+  keySql: string[];
+  columns: { name: string; kind: "rows" | "distinct" | "value"; fn: string; value: string; where: Where[] }[];
+  byShape: Map<string, string>;
 }
 
 type Resolved = { dataset: Dataset; field: MetricField; steps: Step[] };
@@ -101,8 +139,9 @@ const quote = (table: string) => `"${table}"`;
 class Compilation {
   private readonly params: (string | number)[];
   private readonly paramIndex = new Map<string, number>();
-  private readonly ctes: string[] = [];
+  private readonly ctes: (string | Scan)[] = [];
   private readonly cteBySql = new Map<string, string>();
+  private readonly scans = new Map<string, Scan>();
   private aliases = 0;
   private aggregates = 0;
   private readonly ignored = new Set<string>();
@@ -114,15 +153,27 @@ class Compilation {
     this.names = metricNames(context.metrics);
   }
 
-  compile(definition: string): CompiledMetric {
-    const root = parseMetric(definition, { metrics: this.names });
-    if (root.by) throw byOutside(root.by[0]?.pos ?? root.pos);
+  compile(metrics: readonly { definition: string; name?: string }[], valueNames: readonly string[]): CompiledMetric {
     const keys = (this.context.by ?? []).map((b) => this.viewByKey(b));
     const filters = (this.context.filters ?? []).map((f) => this.contextConj(f));
-    const own = this.context.name ? normalizeName(this.context.name) : undefined;
-    const stack = own ? [this.names.get(own) ?? this.context.name ?? own] : [];
-    const value = this.select(root, filters, keys, stack);
-    const level = this.levelSelect(value, keys.length);
+    const values = metrics.map(({ definition, name }) => {
+      try {
+        const root = parseMetric(definition, { metrics: this.names });
+        if (root.by) throw byOutside(root.by[0]?.pos ?? root.pos);
+        const own = name ? normalizeName(name) : undefined;
+        const stack = own ? [this.names.get(own) ?? name ?? own] : [];
+        this.aggregates = 0;
+        return this.select(root, filters, keys, stack);
+      } catch (error) {
+        if (!(error instanceof MetricError) || metrics.length === 1 || !name) throw error;
+        throw new MetricError(error.metricCode, `in metric "${name}": ${error.message}`);
+      }
+    });
+    const level = this.levelSelect(
+      values,
+      keys.length,
+      valueNames.map(() => undefined),
+    );
 
     const columns: MetricColumn[] = [];
     const select: string[] = [];
@@ -141,15 +192,26 @@ class Compilation {
         columns.push({ key: `by${i}_name`, label: `${key.text} (name)`, role: "name" });
       }
     });
-    select.push("r.v AS value");
-    columns.push({ key: "value", label: "Value", role: "value" });
+    valueNames.forEach((name, i) => {
+      select.push(`r.v${i} AS ${name}`);
+      columns.push({ key: name, label: metrics.length === 1 ? "Value" : (metrics[i]?.name ?? name), role: "value" });
+    });
     const order = keys.length ? ` ORDER BY ${keys.map((_, i) => `r.k${i}`).join(", ")}` : "";
-    const withClause = this.ctes.length ? `WITH ${this.ctes.join(",\n")}\n` : "";
+    const ctes = this.ctes.map((c) => (typeof c === "string" ? c : `${c.name} AS (${this.scanSql(c)})`));
+    const withClause = ctes.length ? `WITH ${ctes.join(",\n")}\n` : "";
     const sql = `${withClause}SELECT ${select.join(", ")} FROM (${level}) AS r${joins.map((j) => ` ${j}`).join("")}${order}`;
     if (new TextEncoder().encode(sql).length > METRIC_LIMITS.sqlBytes) {
       throw new MetricError(
         "TOO_COMPLEX",
-        "the metric is too large to compute in one query; split it into simpler metrics",
+        metrics.length === 1
+          ? "the metric is too large to compute in one query; split it into simpler metrics"
+          : "these metrics together are too large to compute in one query; show fewer at once",
+      );
+    }
+    if (this.params.length > METRIC_LIMITS.parameters) {
+      throw new MetricError(
+        "TOO_COMPLEX",
+        `${metrics.length === 1 ? "the metric uses" : "these metrics together use"} more than ${METRIC_LIMITS.parameters} distinct text values`,
       );
     }
     return { sql, params: this.params, columns, ignoredFilters: [...this.ignored] };
@@ -157,7 +219,9 @@ class Compilation {
 
   // ───────────── parameters, aliases, CTEs ─────────────
 
+  /** A value in the SQL: a number as a literal, text as a bound parameter (D1 binds at most 100). */
   private param(value: string | number): string {
+    if (typeof value === "number" && Number.isFinite(value)) return value < 0 ? `(${value})` : String(value);
     const key = `${typeof value}:${value}`;
     let index = this.paramIndex.get(key);
     if (index === undefined) {
@@ -176,10 +240,77 @@ class Compilation {
   private cte(sql: string): string {
     const existing = this.cteBySql.get(sql);
     if (existing) return existing;
-    const name = `m${this.cteBySql.size + 1}`;
+    const name = `m${this.ctes.length + 1}`;
     this.cteBySql.set(sql, name);
     this.ctes.push(`${name} AS (${sql})`);
     return name;
+  }
+
+  /** The scan over `base` grouped by `keys`, started by the first aggregate that needs it. */
+  private scan(base: Dataset, keys: Key[], what: string): Scan {
+    const shape = `${base.name}|${keys.map((k) => `${k.text}/${k.granularity ?? ""}`).join("|")}`;
+    let scan = this.scans.get(shape);
+    if (!scan) {
+      this.aliases = 0;
+      const scope = this.scope(base, true);
+      const keySql = keys.map((k) => this.keySql(scope, k, what));
+      scan = {
+        name: `m${this.ctes.length + 1}`,
+        scope,
+        aliases: this.aliases,
+        keySql,
+        columns: [],
+        byShape: new Map(),
+      };
+      this.scans.set(shape, scan);
+      this.ctes.push(scan);
+    }
+    return scan;
+  }
+
+  /** Runs `f` with the scan's own alias counter, so aliases stay unique within its CTE. */
+  private inScan<T>(scan: Scan, f: () => T): T {
+    this.aliases = scan.aliases;
+    try {
+      return f();
+    } finally {
+      scan.aliases = this.aliases;
+    }
+  }
+
+  /** The scan's CTE: its keys and one column per aggregate. */
+  private scanSql(scan: Scan): string {
+    const { scope, columns } = scan;
+    const shared = columns.map((c) => new Set(c.where.map((w) => w.key)));
+    const common = (columns[0]?.where ?? []).filter((w) => shared.every((keys) => keys.has(w.key)));
+    const commonKeys = new Set(common.map((w) => w.key));
+    const own = columns.map((c) => c.where.filter((w) => !commonKeys.has(w.key)).map((w) => w.sql));
+    const where = [`${scope.alias}.account_id = ${ACCOUNT}`, ...common.map((w) => w.sql)];
+    // Only rows some aggregate reads, so that the groups are the union of each aggregate's own.
+    if (own.every((conds) => conds.length > 0))
+      where.push(
+        balanced(
+          own.map((conds) => conds.join(" AND ")),
+          "OR",
+        ),
+      );
+    const aggregates = columns.map((c, i) => {
+      const conds = own[i] ?? [];
+      const when = (value: string) => (conds.length ? `CASE WHEN ${conds.join(" AND ")} THEN ${value} END` : value);
+      const sql =
+        c.kind === "rows"
+          ? conds.length
+            ? `COUNT(${when("1")})`
+            : "COUNT(*)"
+          : c.kind === "distinct"
+            ? `COUNT(DISTINCT ${when(c.value)})`
+            : `${c.fn}(${when(c.value)})`;
+      return `${sql} AS ${c.name}`;
+    });
+    const from = `${quote(scope.base.table)} AS ${scope.alias}${scope.joins.map((j) => ` ${j}`).join("")}`;
+    const keyList = scan.keySql.map((k, i) => `${k} AS k${i}`);
+    const groupBy = keyList.length ? ` GROUP BY ${keyList.map((_, i) => `k${i}`).join(", ")}` : "";
+    return `SELECT ${[...keyList, ...aggregates].join(", ")} FROM ${from} WHERE ${where.join(" AND ")}${groupBy}`;
   }
 
   // ───────────── the context ─────────────
@@ -345,44 +476,62 @@ class Compilation {
     }
     const count = node.fn === "COUNT";
     const { arg } = node;
-    const cte =
-      arg.kind === "nested" ? this.nested(node, arg.select, conds, keys, stack) : this.overRows(node, arg, conds, keys);
-    return { sql: count && keys.length > 0 ? `COALESCE(${cte}.v, 0)` : `${cte}.v`, sources: [cte] };
+    const { cte, column } =
+      arg.kind === "nested"
+        ? { cte: this.nested(node, arg.select, conds, keys, stack), column: "v" }
+        : this.overRows(node, arg, conds, keys);
+    const ref = `${cte}.${column}`;
+    return { sql: count && keys.length > 0 ? `COALESCE(${ref}, 0)` : ref, sources: [cte] };
   }
 
-  /** An aggregate over the rows of a data set: one CTE with the keys and `v`. */
-  private overRows(node: AggregateNode, arg: RowsArg, conds: Conj[], keys: Key[]): string {
+  /**
+   * An aggregate over the rows of a data set: a column of the scan over them, or, for a
+   * median or percentile (which needs the rows), a CTE of its own with the keys and `v`.
+   */
+  private overRows(node: AggregateNode, arg: RowsArg, conds: Conj[], keys: Key[]): { cte: string; column: string } {
     const base = this.baseOf(node, arg);
-    // Aliases are local to the CTE, so identical aggregates give identical SQL and are computed once.
-    this.aliases = 0;
-    const scope = this.scope(base, true);
     const what = describeAggregate(node);
-    const keySql = keys.map((k) => this.keySql(scope, k, what));
-    let value: string;
+    if (node.fn === "MEDIAN" || node.fn === "PERCENTILE") {
+      // Aliases are local to the CTE, so identical aggregates give identical SQL and are computed once.
+      this.aliases = 0;
+      const scope = this.scope(base, true);
+      const keySql = keys.map((k) => this.keySql(scope, k, what));
+      const value = this.rowValue(scope, node, arg, what);
+      const where = [`${scope.alias}.account_id = ${ACCOUNT}`, ...this.filterSql(scope, conds, what).map((w) => w.sql)];
+      const from = `${quote(base.table)} AS ${scope.alias}${scope.joins.map((j) => ` ${j}`).join("")}`;
+      const rows = `SELECT ${[...keySql.map((k, i) => `${k} AS k${i}`), `${value} AS x`].join(", ")} FROM ${from} WHERE ${where.join(" AND ")} AND ${value} IS NOT NULL`;
+      const fraction = node.fn === "MEDIAN" ? 0.5 : (node.fraction ?? 0.5);
+      return { cte: this.cte(this.percentileSql(rows, keys.length, fraction)), column: "v" };
+    }
+    const scan = this.scan(base, keys, what);
+    return this.inScan(scan, () => {
+      const value = this.rowValue(scan.scope, node, arg, what);
+      const where = this.filterSql(scan.scope, conds, what);
+      const kind = arg.kind === "rows" ? "rows" : arg.kind === "distinct" ? "distinct" : "value";
+      const shape = `${kind} ${node.fn}(${value}) ${where
+        .map((w) => w.key)
+        .sort()
+        .join(" & ")}`;
+      let column = scan.byShape.get(shape);
+      if (!column) {
+        column = `v${scan.columns.length + 1}`;
+        scan.columns.push({ name: column, kind, fn: node.fn, value, where });
+        scan.byShape.set(shape, column);
+      }
+      return { cte: scan.name, column };
+    });
+  }
+
+  /** What an aggregate reads from each row: 1 for COUNT, a column, or a fact expression. */
+  private rowValue(scope: Scope, node: AggregateNode, arg: RowsArg, what: string): string {
     switch (arg.kind) {
       case "rows":
-        value = "1";
-        break;
+        return "1";
       case "distinct":
-        value = this.columnSql(scope, this.resolve(scope, arg.path, false, node.pos, what));
-        break;
+        return this.columnSql(scope, this.resolve(scope, arg.path, false, node.pos, what));
       case "facts":
-        value = this.factSql(scope, arg.expr, what);
-        break;
+        return this.factSql(scope, arg.expr, what);
     }
-    const where = [`${scope.alias}.account_id = ${ACCOUNT}`, ...this.filterSql(scope, conds, what)];
-    const from = `${quote(base.table)} AS ${scope.alias}${scope.joins.map((j) => ` ${j}`).join("")}`;
-    const keyList = keySql.map((k, i) => `${k} AS k${i}`);
-    if (node.fn === "MEDIAN" || node.fn === "PERCENTILE") {
-      const rows = `SELECT ${[...keyList, `${value} AS x`].join(", ")} FROM ${from} WHERE ${where.join(" AND ")} AND ${value} IS NOT NULL`;
-      return this.cte(this.percentileSql(rows, keys.length, node.fn === "MEDIAN" ? 0.5 : (node.fraction ?? 0.5)));
-    }
-    const aggregate =
-      arg.kind === "rows" ? "COUNT(*)" : arg.kind === "distinct" ? `COUNT(DISTINCT ${value})` : `${node.fn}(${value})`;
-    const groupBy = keySql.length ? ` GROUP BY ${keySql.map((_, i) => `k${i}`).join(", ")}` : "";
-    return this.cte(
-      `SELECT ${[...keyList, `${aggregate} AS v`].join(", ")} FROM ${from} WHERE ${where.join(" AND ")}${groupBy}`,
-    );
   }
 
   /** `AVG(SELECT … BY Customer)`: the inner metric per context group and BY item, then aggregated over the BY items. */
@@ -393,7 +542,7 @@ class Compilation {
       return { path, granularity: isDate ? "day" : undefined, text: path.text, pos: path.pos };
     });
     const inner = this.select({ ...select, by: undefined }, conds, [...keys, ...by], stack);
-    const rows = this.cte(this.levelSelect(inner, keys.length + by.length));
+    const rows = this.cte(this.levelSelect([inner], keys.length + by.length, ["v"]));
     const keyList = keys.map((_, i) => `k${i}`);
     const present = by.map((_, i) => `k${keys.length + i} IS NOT NULL`);
     const where = [...present, "v IS NOT NULL"].join(" AND ");
@@ -474,29 +623,36 @@ class Compilation {
 
   // ───────────── combining aggregates ─────────────
 
-  /** A SELECT of k0…kn-1 and v from a value over CTEs: one row without keys, the union of the groups with them. */
-  private levelSelect(value: Val, keyCount: number): string {
+  /**
+   * A SELECT of k0…kn-1 and one column per value (named as given, `v0`, `v1`, … by default)
+   * from values over CTEs: one row without keys, the union of their groups with them.
+   */
+  private levelSelect(values: readonly Val[], keyCount: number, names: readonly (string | undefined)[]): string {
     const keyList = Array.from({ length: keyCount }, (_, i) => `k${i}`);
-    const { sources } = value;
+    const sources = [...new Set(values.flatMap((v) => v.sources))];
+    const valueList = values.map((v, i) => `${v.sql} AS ${names[i] ?? `v${i}`}`);
     if (keyCount === 0) {
-      return `SELECT ${value.sql} AS v${sources.length ? ` FROM ${sources.join(" CROSS JOIN ")}` : ""}`;
+      return `SELECT ${valueList.join(", ")}${sources.length ? ` FROM ${sources.join(" CROSS JOIN ")}` : ""}`;
     }
-    if (sources.length === 0) return `SELECT ${keyList.map((k) => `NULL AS ${k}`).join(", ")}, NULL AS v WHERE 0`;
+    if (sources.length === 0) {
+      const nulls = values.map((_, i) => `NULL AS ${names[i] ?? `v${i}`}`);
+      return `SELECT ${[...keyList.map((k) => `NULL AS ${k}`), ...nulls].join(", ")} WHERE 0`;
+    }
     const [only] = sources;
     if (sources.length === 1 && only) {
-      return `SELECT ${keyList.map((k) => `${only}.${k} AS ${k}`).join(", ")}, ${value.sql} AS v FROM ${only}`;
+      return `SELECT ${[...keyList.map((k) => `${only}.${k} AS ${k}`), ...valueList].join(", ")} FROM ${only}`;
     }
     const groups = sources.map((s) => `SELECT ${keyList.join(", ")} FROM ${s}`).join(" UNION ");
     const joins = sources
       .map((s) => `LEFT JOIN ${s} ON ${keyList.map((k) => `${s}.${k} IS g.${k}`).join(" AND ")}`)
       .join(" ");
-    return `SELECT ${keyList.map((k) => `g.${k} AS ${k}`).join(", ")}, ${value.sql} AS v FROM (${groups}) AS g ${joins}`;
+    return `SELECT ${[...keyList.map((k) => `g.${k} AS ${k}`), ...valueList].join(", ")} FROM (${groups}) AS g ${joins}`;
   }
 
   // ───────────── paths, columns and keys ─────────────
 
   private scope(base: Dataset, allowReverse: boolean): Scope {
-    return { base, alias: this.alias(), joins: [], joined: new Map(), allowReverse };
+    return { base, alias: this.alias(), joins: [], joined: new Map(), allowReverse, compiled: new Map() };
   }
 
   /** LEFT JOINs along forward steps (many-to-one, so no row is repeated); returns the last alias. */
@@ -582,8 +738,11 @@ class Compilation {
 
   // ───────────── filters ─────────────
 
-  /** The WHERE conditions of one aggregate: applicable filters, with those on one related data set in one EXISTS. */
-  private filterSql(scope: Scope, conds: Conj[], what: string): string[] {
+  /**
+   * The WHERE conditions of one aggregate: applicable filters, with those on one related data
+   * set in one EXISTS. Each has a canonical key; within a scope, equal conditions are the same SQL.
+   */
+  private filterSql(scope: Scope, conds: Conj[], what: string): Where[] {
     const applicable: CondNode[] = [];
     for (const conj of conds) {
       const unrelatedAtom = atomsOf(conj.cond).find((a) => !this.tryResolve(scope, a.path, true));
@@ -595,19 +754,30 @@ class Compilation {
         throw unrelated(unrelatedAtom.path, scope.base, what, unrelatedAtom.pos);
       }
     }
-    const out: string[] = [];
+    const once = (key: string, sql: () => string): Where => {
+      let compiled = scope.compiled.get(key);
+      if (compiled === undefined) {
+        compiled = sql();
+        scope.compiled.set(key, compiled);
+      }
+      return { key, sql: compiled };
+    };
+    const out: Where[] = [];
     const groups = new Map<string, { prefix: Step[]; reverse: Step; conds: CondNode[] }>();
     for (const cond of applicable) {
       const related = this.relatedVia(scope, cond);
       if (!related) {
-        out.push(this.condSql(scope, cond, false));
+        out.push(once(condKey(cond), () => this.condSql(scope, cond, false)));
         continue;
       }
       const group = groups.get(related.signature) ?? { ...related, conds: [] };
       group.conds.push(cond);
       groups.set(related.signature, group);
     }
-    for (const group of groups.values()) out.push(this.existsSql(scope, group.prefix, group.reverse, group.conds));
+    for (const [signature, group] of groups) {
+      const key = `EXISTS ${signature} (${group.conds.map(condKey).sort().join(" & ")})`;
+      out.push(once(key, () => this.existsSql(scope, group.prefix, group.reverse, group.conds)));
+    }
     return out;
   }
 
@@ -760,6 +930,28 @@ function pidPath(path: PathNode): FieldPath {
   const field = path.dataset.fields.find((f) => f.kind === "pid");
   if (!field) throw new MetricError("TYPE_ERROR", `${path.text} has no PID to filter or group by`, path.pos);
   return { kind: "field", dataset: path.dataset, field, text: path.text, pos: path.pos };
+}
+
+/** A condition's canonical text: equal for conditions that mean the same, whatever their spelling or place. */
+function condKey(cond: CondNode): string {
+  switch (cond.kind) {
+    case "and":
+    case "or":
+      return `(${condKey(cond.left)} ${cond.kind} ${condKey(cond.right)})`;
+    case "not":
+      return `not ${condKey(cond.operand)}`;
+    case "atom": {
+      const path = cond.path.kind === "dimension" ? DATE_DIMENSION : fieldKey(cond.path.dataset, cond.path.field);
+      return `${path} ${cond.op} ${JSON.stringify(cond.values)}`;
+    }
+  }
+}
+
+/** `a OP b OP …` as a balanced tree of parentheses: D1 caps expression depth at 100. */
+function balanced(parts: readonly string[], op: "AND" | "OR"): string {
+  if (parts.length <= 1) return parts[0] ?? (op === "AND" ? "1" : "0");
+  const middle = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, middle), op)} ${op} ${balanced(parts.slice(middle), op)})`;
 }
 
 /** The top-level AND parts of a condition. */

@@ -58,4 +58,6 @@ export const METRIC_LIMITS = {
   operators: 200,
   /** Bytes of the compiled SQL (D1 refuses statements over 100 KB). */
   sqlBytes: 90_000,
+  /** Bound text values of one statement: D1 binds at most 100, and listing engagements adds a few. */
+  parameters: 90,
 } as const;

@@ -7,10 +7,10 @@ import { badRequest } from "../lib/errors";
 import { isoFromSeconds } from "../lib/time";
 import { dataset } from "../model/catalog";
 import { BUILTIN_METRICS } from "./builtin-metrics";
-import { compileMetric } from "./metric-compiler";
+import { compileMetric, compileMetrics } from "./metric-compiler";
 import { type ContextFilter, type Granularity, mergeFilterLayers, type ViewBy } from "./metric-context";
 import { MetricError } from "./metric-errors";
-import { runCompiled } from "./metric-evaluate";
+import { runCompiledMetrics } from "./metric-evaluate";
 import { allMetrics } from "./queries";
 
 // Turning visualizations into numbers and numbers back into engagements. Filters come in
@@ -173,8 +173,8 @@ function listsEngagements(metric: MetricInfo, library: MetricLibrary, accountId:
 
 /**
  * Evaluates a visualization's metrics under `outer` filters (the dashboard's, already
- * resolved), which take precedence over the visualization's own. One statement per metric;
- * their groups are merged, sorted and cut to the spec's limit.
+ * resolved), which take precedence over the visualization's own: one statement whose rows
+ * are the union of the metrics' groups, then sorted and cut to the spec's limit.
  */
 export async function renderVisualization(
   raw: D1Database,
@@ -192,36 +192,17 @@ export async function renderVisualization(
   const filters = mergeFilterLayers(outer, spec.filters.map(specFilter));
   const by = [spec.viewBy, spec.segmentBy].filter((b): b is NonNullable<typeof b> => b !== null);
   const metrics = spec.metrics.map((id) => library.require(id));
-  const results = await Promise.all(
-    metrics.map(async (metric) => {
-      const compiled = compileMetric(metric.definition, {
-        accountId,
-        metrics: library.definitions,
-        name: metric.name,
-        filters,
-        by,
-      });
-      return { compiled, rows: await runCompiled(raw, compiled) };
+  const compiled = compileMetrics(metrics, { accountId, metrics: library.definitions, filters, by });
+  const result = await runCompiledMetrics(raw, compiled);
+
+  type Row = VisualizationData["rows"][number];
+  const groups = result.map(
+    (row): Row => ({
+      groups: row.by.map((value, i) => ({ value, label: row.names[i] ?? (value === null ? null : String(value)) })),
+      values: row.values,
     }),
   );
-
-  // Merge on the group values, keeping the SQL's order of first appearance.
-  const groups = new Map<string, { groups: VisualizationData["rows"][number]["groups"]; values: (number | null)[] }>();
-  results.forEach(({ rows }, m) => {
-    for (const row of rows) {
-      const key = JSON.stringify(row.by);
-      let entry = groups.get(key);
-      if (!entry) {
-        entry = {
-          groups: row.by.map((value, i) => ({ value, label: row.names[i] ?? (value === null ? null : String(value)) })),
-          values: metrics.map(() => null),
-        };
-        groups.set(key, entry);
-      }
-      entry.values[m] = row.value;
-    }
-  });
-  let rows = [...groups.values()];
+  let rows = groups;
   // A grouped metric with no rows at all still shows as one empty row when there is no view-by.
   if (by.length === 0 && rows.length === 0) rows = [{ groups: [], values: metrics.map(() => null) }];
 
@@ -255,7 +236,6 @@ export async function renderVisualization(
     .filter((r) => (order.get(viewKey(r)) ?? 0) < spec.limit)
     .sort((a, b) => (order.get(viewKey(a)) ?? 0) - (order.get(viewKey(b)) ?? 0));
 
-  const ignored = new Set(results.flatMap((r) => r.compiled.ignoredFilters));
   return {
     columns: [
       ...by.map((b, i) => ({
@@ -276,7 +256,7 @@ export async function renderVisualization(
     ],
     rows,
     truncated,
-    ignoredFilters: [...ignored],
+    ignoredFilters: compiled.ignoredFilters,
   };
 }
 
@@ -292,7 +272,7 @@ export function specFilter(filter: VisualizationSpec["filters"][number]): Contex
   return { attribute: filter.attribute, values: filter.values, exclude: filter.op === "notIn" };
 }
 
-/** Compiles every metric of a spec in its own filters and groups: how a saved visualization is validated. */
+/** Compiles a spec's metrics in its own filters and groups: how a saved visualization is validated. */
 export function checkSpec(spec: VisualizationSpec, library: MetricLibrary, accountId: string): void {
   const by = [spec.viewBy, spec.segmentBy].filter((b): b is NonNullable<typeof b> => b !== null);
   const filters = spec.filters.map(specFilter);
@@ -301,9 +281,8 @@ export function checkSpec(spec: VisualizationSpec, library: MetricLibrary, accou
     // An engagement list: its filters must still make sense for engagements.
     compileMetric("SELECT COUNT(Engagement)", { accountId, filters, by: [ENGAGEMENT_KEY] });
   }
-  for (const metric of metrics) {
-    compileMetric(metric.definition, { accountId, metrics: library.definitions, name: metric.name, filters, by });
-  }
+  // Rendered together, so saved together: refused here if they make too large a statement.
+  if (metrics.length > 0) compileMetrics(metrics, { accountId, metrics: library.definitions, filters, by });
 }
 
 // ───────────── the engagements behind a number ─────────────
