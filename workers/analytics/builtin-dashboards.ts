@@ -79,7 +79,7 @@ export const BUILTIN_VISUALIZATIONS: readonly BuiltinVisualization[] = [
     description: "How long answered customers waited.",
   }),
   viz("headline-service-level", "Service Level %", "headline", ["Service Level %"], {
-    description: "Share of queue engagements that met the service-level target.",
+    description: "Share of the engagements measured against a service-level target that met it.",
   }),
   viz("headline-abandonment-rate", "Abandonment Rate", "headline", ["Abandonment Rate"], {
     description: "Share of queue engagements where the customer left.",

@@ -1,6 +1,8 @@
-import type { EvaluateResult, MetricFormat } from "../../../schemas/analytics";
+import type { EvaluateResult, Metric, MetricFormat } from "../../../schemas/analytics";
+import type { Page } from "../../../schemas/common";
 import type { FilterValue, FilterValues } from "../../../schemas/dashboards";
 import type { EngagementQuery } from "../../../schemas/engagements";
+import type { ModelCatalog } from "../../../schemas/model";
 import type { VisualizationData, VisualizationSpec } from "../../../schemas/visualizations";
 import { api } from "../api";
 
@@ -118,3 +120,67 @@ export function describeValue(value: FilterValue | null | undefined, labels?: Ma
 }
 
 export type { VisualizationData, VisualizationSpec };
+
+// ───────────── the model and the metrics, for editors ─────────────
+
+/** An attribute as the metric language compares it: any case, `->` for `⏵`, spacing ignored. */
+export function attributeKey(attribute: string): string {
+  return attribute
+    .trim()
+    .toLowerCase()
+    .replace(/\s*(->|⏵)\s*/g, " ⏵ ")
+    .replace(/\s+/g, " ");
+}
+
+/** The attributes people can type, from the logical model, and which of them are dates. */
+export interface AttributeCatalog {
+  suggestions: string[];
+  /** Keys (attributeKey) of date attributes: `date` and every date field. */
+  dates: Set<string>;
+}
+
+const SUGGESTED_KINDS = new Set(["attribute", "enumeration", "date", "flag", "reference", "entity"]);
+let catalogRequest: Promise<AttributeCatalog> | undefined;
+
+/** The attribute catalog, read once per page load (the model is the same for every account). */
+export function attributeCatalog(): Promise<AttributeCatalog> {
+  if (!catalogRequest) {
+    catalogRequest = api.get<ModelCatalog>("/model").then((model) => {
+      const suggestions = ["Date"];
+      const dates = new Set(["date"]);
+      const datasets = model.datasets
+        .filter((d) => d.reportable)
+        .sort((a, b) =>
+          a.label === "Engagement" ? -1 : b.label === "Engagement" ? 1 : a.label.localeCompare(b.label),
+        );
+      for (const dataset of datasets) {
+        suggestions.push(dataset.label);
+        for (const field of dataset.fields) {
+          if (!SUGGESTED_KINDS.has(field.kind)) continue;
+          const attribute = `${dataset.label} ⏵ ${field.label}`;
+          suggestions.push(attribute);
+          if (field.kind === "date") dates.add(attributeKey(attribute));
+        }
+      }
+      return { suggestions, dates };
+    });
+    catalogRequest.catch(() => {
+      catalogRequest = undefined;
+    });
+  }
+  return catalogRequest;
+}
+
+/** Every metric, built-in and custom, by name (a few pages at most). */
+export async function allMetrics(signal?: AbortSignal): Promise<Metric[]> {
+  const out: Metric[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams({ limit: "200" });
+    if (cursor) params.set("cursor", cursor);
+    const page: Page<Metric> = await api.get<Page<Metric>>(`/metrics?${params}`, { signal });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}

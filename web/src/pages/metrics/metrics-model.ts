@@ -1,8 +1,8 @@
 import { computed, createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { EvaluateResult, Metric, MetricFormat } from "../../../../schemas/analytics";
 import { ApiError, api, isAbort, isNotFound, messageOf } from "../../api";
+import { allMetrics, attributeCatalog } from "../../lib/analytics";
 import { abortedOnDispose, cursorList } from "../../lib/paged-list";
-import { allMetrics, attributeCatalog } from "../visualizations/visualizations-model";
 
 export const FORMAT_LABELS: Record<MetricFormat, string> = {
   number: "Number",

@@ -1,19 +1,24 @@
 import { computed, createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
 import type { ContextFilter, Metric } from "../../../../schemas/analytics";
-import type { ErrorBody, Page } from "../../../../schemas/common";
+import type { Page } from "../../../../schemas/common";
 import type { EngagementQuery, EngagementRow } from "../../../../schemas/engagements";
-import type { ModelCatalog } from "../../../../schemas/model";
 import type {
   Visualization,
   VisualizationData,
   VisualizationSpec,
   VisualizationType,
 } from "../../../../schemas/visualizations";
-import { API_BASE, ApiError, api, isAbort, isNotFound, messageOf } from "../../api";
+import { ApiError, api, isAbort, isNotFound, messageOf } from "../../api";
 import type { DrillRequest } from "../../components/viz-view/viz-view";
-import { type DATE_PRESETS, engagementsHref } from "../../lib/analytics";
+import {
+  type AttributeCatalog,
+  allMetrics,
+  attributeCatalog,
+  attributeKey,
+  type DATE_PRESETS,
+  engagementsHref,
+} from "../../lib/analytics";
 import { abortedOnDispose, cursorList, type LoadState } from "../../lib/paged-list";
-import { session } from "../../session";
 
 /** What each type is called in the type select and the list. */
 export const TYPE_LABELS: Record<VisualizationType, string> = {
@@ -44,15 +49,6 @@ const ENGAGEMENT_PAGE = 25;
 export const PREVIEW_DELAY_MS = 400;
 const SEARCH_DELAY_MS = 250;
 
-/** An attribute as the metric language compares it: any case, `->` for `⏵`, spacing ignored. */
-export function attributeKey(attribute: string): string {
-  return attribute
-    .trim()
-    .toLowerCase()
-    .replace(/\s*(->|⏵)\s*/g, " ⏵ ")
-    .replace(/\s+/g, " ");
-}
-
 /** The date range of a preset, in UTC days as the API counts them; undefined for all time. */
 export function presetRange(preset: DatePreset, now = Date.now()): { from: number; to: number } | undefined {
   const day = 86_400;
@@ -73,59 +69,6 @@ export function presetRange(preset: DatePreset, now = Date.now()): { from: numbe
     case "all":
       return undefined;
   }
-}
-
-/** The attributes people can type, from the logical model, and which of them are dates. */
-export interface AttributeCatalog {
-  suggestions: string[];
-  /** Keys (attributeKey) of date attributes: `date` and every date field. */
-  dates: Set<string>;
-}
-
-const SUGGESTED_KINDS = new Set(["attribute", "enumeration", "date", "flag", "reference", "entity"]);
-let catalogRequest: Promise<AttributeCatalog> | undefined;
-
-/** The attribute catalog, read once per page load (the model is the same for every account). */
-export function attributeCatalog(): Promise<AttributeCatalog> {
-  if (!catalogRequest) {
-    catalogRequest = api.get<ModelCatalog>("/model").then((model) => {
-      const suggestions = ["Date"];
-      const dates = new Set(["date"]);
-      const datasets = model.datasets
-        .filter((d) => d.reportable)
-        .sort((a, b) =>
-          a.label === "Engagement" ? -1 : b.label === "Engagement" ? 1 : a.label.localeCompare(b.label),
-        );
-      for (const dataset of datasets) {
-        suggestions.push(dataset.label);
-        for (const field of dataset.fields) {
-          if (!SUGGESTED_KINDS.has(field.kind)) continue;
-          const attribute = `${dataset.label} ⏵ ${field.label}`;
-          suggestions.push(attribute);
-          if (field.kind === "date") dates.add(attributeKey(attribute));
-        }
-      }
-      return { suggestions, dates };
-    });
-    catalogRequest.catch(() => {
-      catalogRequest = undefined;
-    });
-  }
-  return catalogRequest;
-}
-
-/** Every metric, built-in and custom, by name (a few pages at most). */
-export async function allMetrics(signal?: AbortSignal): Promise<Metric[]> {
-  const out: Metric[] = [];
-  let cursor: string | null = null;
-  do {
-    const params = new URLSearchParams({ limit: "200" });
-    if (cursor) params.set("cursor", cursor);
-    const page: Page<Metric> = await api.get<Page<Metric>>(`/metrics?${params}`, { signal });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
 }
 
 /** An API error as the editor shows it: the code, the message and any field-by-field issues. */
@@ -391,7 +334,7 @@ export const VisualizationModel = createModel((id: string) => {
       actionError.value = null;
       try {
         if (v.favorite) await api.delete(`/visualizations/${v.id}/favorite`);
-        else await putFavorite(v.id);
+        else await api.put(`/visualizations/${v.id}/favorite`);
         const next = { ...v, favorite: !v.favorite };
         visualization.value = next;
         return next;
@@ -441,28 +384,6 @@ export const VisualizationModel = createModel((id: string) => {
     },
   };
 });
-
-/** `PUT /visualizations/{id}/favorite`: the one PUT the app sends, which the `api` client has no method for. */
-async function putFavorite(id: string): Promise<void> {
-  const token = session.csrfToken.peek();
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE}/visualizations/${id}/favorite`, {
-      method: "PUT",
-      headers: { accept: "application/json", ...(token ? { "x-csrf-token": token } : {}) },
-      credentials: "same-origin",
-    });
-  } catch {
-    throw new ApiError(0, "NETWORK", "Brine could not be reached. Check your connection and try again.");
-  }
-  if (response.ok) return;
-  const body = (await response.json().catch(() => null)) as ErrorBody | null;
-  throw new ApiError(
-    response.status,
-    body?.error?.code ?? `HTTP_${response.status}`,
-    body?.error?.message ?? "The favorite could not be saved.",
-  );
-}
 
 /** One filter row as the editor holds it: values as typed, dates as `YYYY-MM-DD`. */
 export interface FilterDraft {

@@ -13,13 +13,12 @@ import { Field } from "../../components/field/field";
 import { Empty, ItemState, LoadError, Loading } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
 import { type DrillRequest, VizView } from "../../components/viz-view/viz-view";
-import { DATE_PRESETS, type FilterOption, filterOptions, formatSeconds } from "../../lib/analytics";
+import { attributeKey, DATE_PRESETS, type FilterOption, filterOptions, formatSeconds } from "../../lib/analytics";
 import { cx, formatDateTime } from "../../lib/format";
 import type { PagedList } from "../../lib/paged-list";
 import { session } from "../../session";
 import layout from "../library-layout.module.css";
 import {
-  attributeKey,
   type ByDraft,
   type DatePreset,
   type EngagementList,
