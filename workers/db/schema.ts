@@ -775,3 +775,84 @@ export const selectionEngagement = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.selectionId, t.position] })],
 );
+
+// ───────────────────────────── journey and quality assurance ─────────────────────────────
+
+/**
+ * A review form: blocks (a tag set, a single-choice question, a scale, a comment) over the
+ * account's questions, and the places it may be used (engagement, customer/agent/bot turn).
+ */
+export const reviewForm = sqliteTable(
+  "review_form",
+  {
+    accountId: accountId(),
+    pid: pid(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    /** ReviewScope[] as JSON: where the form may be used. */
+    scopes: text("scopes").notNull(),
+    /** FormBlock[] as JSON. */
+    blocks: text("blocks").notNull(),
+    builtIn: integer("built_in", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.pid] }), uniqueIndex("review_form_name").on(t.accountId, t.nameKey)],
+);
+
+/** The form a user last chose for one scope (engagement, customer, agent or bot turn). */
+export const reviewFormChoice = sqliteTable(
+  "review_form_choice",
+  {
+    accountId: accountId(),
+    userId: text("user_id").notNull(),
+    scope: text("scope").notNull(),
+    formPid: text("form_pid").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId, t.scope] })],
+);
+
+/**
+ * A user's feedback on a review: approve or dispute a human review; correct, incorrect or
+ * unclear for an automatic one (training data for auto reviews). One per user and review.
+ */
+export const reviewFeedback = sqliteTable(
+  "review_feedback",
+  {
+    accountId: accountId(),
+    reviewPid: text("review_pid").notNull(),
+    userId: text("user_id").notNull(),
+    verdict: text("verdict").notNull(),
+    comment: text("comment"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.reviewPid, t.userId] }),
+    index("review_feedback_verdict").on(t.accountId, t.verdict, t.createdAt),
+  ],
+);
+
+/** Every reveal of a customer's personal data: who saw what, when. Admins read it; nobody edits it. */
+export const piiReveal = sqliteTable(
+  "pii_reveal",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    userId: text("user_id").notNull(),
+    customerPid: text("customer_pid").notNull(),
+    /** `name` or `contact`. */
+    field: text("field").notNull(),
+    /** For a contact: which one (its type and position, never its value). */
+    contactRef: text("contact_ref"),
+    revealedAt: integer("revealed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("pii_reveal_time").on(t.accountId, t.revealedAt, t.id),
+    index("pii_reveal_customer").on(t.accountId, t.customerPid, t.revealedAt),
+  ],
+);
