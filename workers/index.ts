@@ -5,6 +5,7 @@ import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
 import { requeueStalledExports, runExportJob } from "./export/consumer";
 import { expireUploadLinks, runIngestJob } from "./ingest/consumer";
+import { refreshStatistics } from "./ingest/pipeline";
 
 /** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links and of stalled exports. */
 export default {
@@ -31,7 +32,12 @@ export default {
 
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
-      Promise.all([deleteExpiredSessions(directoryDb(env)), expireUploadLinks(env), requeueStalledExports(env)]),
+      Promise.all([
+        deleteExpiredSessions(directoryDb(env)),
+        expireUploadLinks(env),
+        requeueStalledExports(env),
+        refreshStatistics(env.DB),
+      ]),
     );
   },
 } satisfies ExportedHandler<Bindings, unknown>;

@@ -2,7 +2,7 @@
 // memory of its workerd processes read from Linux /proc.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -36,8 +36,12 @@ export async function startBrine(stateDir, env = {}) {
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
   let output = "";
+  // The app's own log, kept beside its state for when a request fails.
+  mkdirSync(stateDir, { recursive: true });
+  const log = createWriteStream(join(stateDir, "brine.log"), { flags: "a" });
   child.stdout.on("data", (d) => {
     output += d;
+    log.write(d);
   });
   while (!output.includes("Brine is running")) {
     if (child.exitCode !== null) throw new Error(`start failed:\n${output}`);

@@ -232,6 +232,19 @@ describe("processing a batch", () => {
     expect(content).toMatchObject({ turnPid: pidOf(accountId, sourceId, "turn", "T1"), content: "My bill is wrong" });
   });
 
+  it("refreshes the query planner's statistics of the tables it loaded when it finishes", async () => {
+    const { apiKey, sourceId } = await setup();
+    const engagements = Array.from({ length: 30 }, (_, i) => ({
+      externalId: `STAT-${i}`,
+      startTime: "2024-05-01T09:00:00Z",
+      type: "queue",
+    }));
+    const batch = await ingest(apiKey, sourceId, makeZip({ "engagement.jsonl": engagements }));
+    expect(batch.status).toBe("COMPLETED");
+    const { results } = await env.DB.prepare("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'engagement'").all();
+    expect(results.length).toBeGreaterThan(0);
+  });
+
   it("applies the rules: trims, ignores non-numeric facts, rejects bad enums, dates, ids and JSON", async () => {
     const { accountId, apiKey, sourceId } = await setup();
     const long = "x".repeat(150);

@@ -386,9 +386,16 @@ describe("query plans", () => {
     ).toBe(true);
   });
 
-  it("related reviews are found through the (account, engagement) index", async () => {
-    const details = await plan("SELECT Agent Engagements Tagged as Reviewed", {});
-    expect(details.some((d) => /SEARCH .*review_engagement/.test(d))).toBe(true);
+  it("related reviews are found by engagement through an index, never by scanning reviews", async () => {
+    const definition = "SELECT Agent Engagements Tagged as Reviewed";
+    const aliases = [...compileMetric(definition, context({})).sql.matchAll(/"review" AS (\w+)/g)].map((m) => m[1]);
+    expect(aliases.length).toBeGreaterThan(0);
+    const details = await plan(definition, {});
+    const reviewLines = details.filter((d) => aliases.some((a) => new RegExp(`^(SEARCH|SCAN) ${a}\\b`).test(d)));
+    expect(reviewLines.length, details.join("\n")).toBe(aliases.length);
+    for (const line of reviewLines) {
+      expect(line).toMatch(/^SEARCH \w+ USING (COVERING )?INDEX review_(engagement|question) \(.*engagement_pid=\?\)/);
+    }
   });
 });
 

@@ -500,6 +500,8 @@ export const review = sqliteTable(
     primaryKey({ columns: [t.accountId, t.pid] }),
     index("review_engagement").on(t.accountId, t.engagementPid),
     index("review_time").on(t.accountId, t.reviewTime),
+    // CSAT, tags and coverage filter reviews by question: this lets SQLite start from them.
+    index("review_question").on(t.accountId, t.questionPid, t.engagementPid),
   ],
 );
 

@@ -462,6 +462,7 @@ export async function processBatch(
     if (unfinished) throw new BatchFailure("TRUNCATED_ZIP", `The ZIP ends in the middle of ${unfinished.name}.`);
     const errors = counts.rejected > 0 || files.some((f) => f.status === "REJECTED");
     await finish(errors ? "COMPLETED_WITH_ERRORS" : "COMPLETED");
+    await refreshStatistics(d1);
     return "done";
   } catch (e) {
     // Anything but a problem with the ZIP itself (D1 unavailable, …) is retried by the queue.
@@ -473,5 +474,19 @@ export async function processBatch(
     await flush();
     await finish("FAILED", { code: failed.code, message: failed.message });
     return "done";
+  }
+}
+
+/**
+ * `PRAGMA optimize`: SQLite re-analyzes the tables a load changed enough for the query
+ * planner to choose better (for example to start CSAT from the reviews of one question rather
+ * than from every engagement of the date range). Statistics only steer plans, so a failure
+ * here never fails the batch.
+ */
+export async function refreshStatistics(d1: D1Database): Promise<void> {
+  try {
+    await d1.prepare("PRAGMA optimize").run();
+  } catch (error) {
+    console.warn("PRAGMA optimize failed", error);
   }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `review_question` ON `review` (`account_id`,`question_pid`,`engagement_pid`);
