@@ -1,10 +1,10 @@
 import type { EvaluateResult, Metric, MetricFormat } from "../../../schemas/analytics";
-import type { Page } from "../../../schemas/common";
 import type { FilterValue, FilterValues } from "../../../schemas/dashboards";
 import type { EngagementQuery } from "../../../schemas/engagements";
 import type { ModelCatalog } from "../../../schemas/model";
 import type { VisualizationData, VisualizationSpec } from "../../../schemas/visualizations";
 import { api } from "../api";
+import { allPages } from "./paged-list";
 
 // What the analytics pages share: how numbers are shown, how drill-downs travel in URLs, and
 // the values a filter can take.
@@ -172,15 +172,6 @@ export function attributeCatalog(): Promise<AttributeCatalog> {
 }
 
 /** Every metric, built-in and custom, by name (a few pages at most). */
-export async function allMetrics(signal?: AbortSignal): Promise<Metric[]> {
-  const out: Metric[] = [];
-  let cursor: string | null = null;
-  do {
-    const params = new URLSearchParams({ limit: "200" });
-    if (cursor) params.set("cursor", cursor);
-    const page: Page<Metric> = await api.get<Page<Metric>>(`/metrics?${params}`, { signal });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+export function allMetrics(signal?: AbortSignal): Promise<Metric[]> {
+  return allPages<Metric>("/metrics", signal);
 }

@@ -15,6 +15,23 @@ export function abortedOnDispose(): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * Every item of a cursor-paged collection, page after page: for pickers over collections that
+ * stay small (dashboards, visualizations, metrics, sources), which must still offer them all.
+ */
+export async function allPages<T>(path: string, signal?: AbortSignal): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const params = new URLSearchParams({ limit: "200" });
+    if (cursor) params.set("cursor", cursor);
+    const page: Page<T> = await api.get<Page<T>>(`${path}${path.includes("?") ? "&" : "?"}${params}`, { signal });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
 /** Filters sent with every page of a list, such as `{ ingestionSourceId }`; empty values are left out. */
 export type ListQuery = Record<string, string | undefined>;
 

@@ -25,6 +25,7 @@ import {
   type FilterOption,
   filterOptions,
 } from "../../lib/analytics";
+import { allPages } from "../../lib/paged-list";
 import { session } from "../../session";
 import { DashboardModel, type Tile } from "./dashboard-model";
 import styles from "./dashboards.module.css";
@@ -304,8 +305,8 @@ function Editor({ model, onDone }: { model: Model; onDone: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    void api.get<{ items: Visualization[] }>("/visualizations?limit=200").then((r) => setCatalog(r.items));
-    void api.get<{ items: Dashboard[] }>("/dashboards?limit=200").then((r) => setDashboards(r.items));
+    void allPages<Visualization>("/visualizations").then(setCatalog);
+    void allPages<Dashboard>("/dashboards").then(setDashboards);
   }, []);
   const names = new Map(catalog.map((v) => [v.id, v.name]));
   const values = model.values.value;

@@ -1,30 +1,27 @@
+import { createModel, useModel } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
-import type { Page } from "../../../../schemas/common";
 import type { Dashboard } from "../../../../schemas/dashboards";
 import type { Selection } from "../../../../schemas/engagements";
-import { api, messageOf } from "../../api";
+import { messageOf } from "../../api";
 import { Badge } from "../../components/badge/badge";
+import { Button } from "../../components/button/button";
 import { Card } from "../../components/card/card";
 import { LoadError, Loading } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
 import { formatDateTime, formatNumber } from "../../lib/format";
+import { allPages, pagedList } from "../../lib/paged-list";
 import styles from "./dashboards.module.css";
+
+const SelectionsModel = createModel(() => ({ list: pagedList<Selection>("/selections", 20) }));
 
 /** `/dashboards`: the built-in and the account's dashboards, and saved selections of engagements. */
 export function DashboardsPage() {
   const [dashboards, setDashboards] = useState<Dashboard[] | null>(null);
-  const [selections, setSelections] = useState<Selection[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const { list: selections } = useModel(SelectionsModel);
   const load = () => {
     setError(null);
-    api.get<Page<Dashboard>>("/dashboards?limit=200").then(
-      (r) => setDashboards(r.items),
-      (e) => setError(messageOf(e)),
-    );
-    api.get<Page<Selection>>("/selections?limit=20").then(
-      (r) => setSelections(r.items),
-      () => setSelections([]),
-    );
+    allPages<Dashboard>("/dashboards").then(setDashboards, (e) => setError(messageOf(e)));
   };
   useEffect(load, []);
   return (
@@ -49,11 +46,11 @@ export function DashboardsPage() {
         </ul>
       )}
       <Card title="Saved selections" description="Engagements saved from a list, as they matched when saved.">
-        {selections.length === 0 ? (
+        {selections.state.value === "ready" && selections.items.value.length === 0 ? (
           <p class={styles.muted}>No selections yet: use “Save engagements as selection” on a list of engagements.</p>
         ) : (
           <ul class={styles.selectionList}>
-            {selections.map((s) => (
+            {selections.items.value.map((s) => (
               <li key={s.id}>
                 <a href={`/engagements?selection=${s.id}`}>{s.name}</a>{" "}
                 <span class={styles.muted}>
@@ -62,6 +59,11 @@ export function DashboardsPage() {
               </li>
             ))}
           </ul>
+        )}
+        {selections.nextCursor.value && (
+          <Button size="sm" variant="ghost" busy={selections.loadingMore.value} onClick={() => selections.loadMore()}>
+            More selections
+          </Button>
         )}
       </Card>
     </div>

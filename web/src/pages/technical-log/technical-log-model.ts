@@ -1,11 +1,9 @@
 import { createModel, type ReadonlySignal, signal } from "@preact/signals";
 import type { Source } from "../../../../schemas/accounts";
-import type { Page } from "../../../../schemas/common";
 import type { TechnicalLogEntry } from "../../../../schemas/ingest";
-import { api } from "../../api";
 import type { LogFilters } from "../../lib/batches";
 import { fromLocalInput, toLocalInput } from "../../lib/local-time";
-import { abortedOnDispose, cursorList } from "../../lib/paged-list";
+import { abortedOnDispose, allPages, cursorList } from "../../lib/paged-list";
 
 export type LogLevel = TechnicalLogEntry["level"];
 
@@ -64,7 +62,7 @@ export const TechnicalLogModel = createModel((initial: LogFilters) => {
 
   const loadSources = async () => {
     try {
-      sources.value = (await api.get<Page<Source>>("/sources?limit=200", { signal: aborted })).items;
+      sources.value = await allPages<Source>("/sources", aborted);
     } catch {
       // Only the source filter's options are missing; the log itself still works.
     }
