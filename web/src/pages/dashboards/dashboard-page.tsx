@@ -162,7 +162,11 @@ function FilterBar({ model }: { model: Model }) {
             <div key={f.key} class={styles.filter}>
               <span class={styles.filterLabel}>{f.label}</span>
               <span class={styles.locked} title="Locked on this dashboard">
-                🔒 {describeValue(f.default)}
+                <svg class={styles.lockIcon} viewBox="0 0 16 16" aria-hidden="true">
+                  <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2M3.5 7h9v7h-9z" />
+                </svg>
+                <span class="visually-hidden">Locked: </span>
+                {describeValue(f.default)}
               </span>
             </div>
           ) : f.attribute === "Date" ? (
@@ -205,7 +209,7 @@ function ViewsMenu({ model }: { model: Model }) {
                 aria-label={`Delete view ${v.name}`}
                 onClick={() => void model.deleteView(v)}
               >
-                🗑
+                Delete
               </Button>
             </li>
           ))}
