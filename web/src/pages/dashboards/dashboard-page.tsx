@@ -1,6 +1,7 @@
 import { useModel } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
+import type { Page } from "../../../../schemas/common";
 import type {
   Dashboard,
   DashboardFilter,
@@ -8,8 +9,9 @@ import type {
   FilterValue,
   FilterValues,
 } from "../../../../schemas/dashboards";
+import type { EngagementRow } from "../../../../schemas/engagements";
 import type { Visualization } from "../../../../schemas/visualizations";
-import { api, messageOf } from "../../api";
+import { api, isAbort, messageOf } from "../../api";
 import { Alert } from "../../components/alert/alert";
 import { Button, buttonClass } from "../../components/button/button";
 import { Card } from "../../components/card/card";
@@ -27,6 +29,7 @@ import {
 } from "../../lib/analytics";
 import { allPages } from "../../lib/paged-list";
 import { session } from "../../session";
+import { EngagementTable } from "../engagements/engagements-page";
 import { DashboardModel, type Tile } from "./dashboard-model";
 import styles from "./dashboards.module.css";
 
@@ -250,11 +253,73 @@ function ViewsMenu({ model }: { model: Model }) {
   );
 }
 
+/** Rows on a dashboard tile: an engagement list's newest engagements, and a link to all of them. */
+const TILE_ROWS = 10;
+
+function EngagementTile({
+  dashboardId,
+  values,
+  visualization,
+}: {
+  dashboardId: string;
+  values: FilterValues;
+  visualization: Visualization;
+}) {
+  const [rows, setRows] = useState<EngagementRow[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const valuesKey = JSON.stringify(values);
+  // The values are compared by content (valuesKey): a new object with the same filters reloads nothing.
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(null);
+    api
+      .post<Page<EngagementRow>>(
+        "/engagements/query",
+        { dashboardId, values, visualizationId: visualization.id, limit: TILE_ROWS },
+        { signal: controller.signal },
+      )
+      .then(
+        (page) => {
+          setRows(page.items);
+          setMore(page.nextCursor !== null);
+        },
+        (e) => {
+          if (!isAbort(e)) setError(messageOf(e));
+        },
+      );
+    return () => controller.abort();
+  }, [dashboardId, visualization.id, valuesKey]);
+  const href = engagementsHref({ dashboardId, values, visualizationId: visualization.id }, visualization.name);
+  if (error) {
+    return (
+      <p role="alert" class={styles.error}>
+        {error}
+      </p>
+    );
+  }
+  if (!rows) return <Loading rows={3} />;
+  return (
+    <div>
+      {rows.length === 0 ? (
+        <p class={styles.muted}>No engagements match the filters.</p>
+      ) : (
+        <EngagementTable rows={rows} caption={`${visualization.name}: the newest ${rows.length}`} />
+      )}
+      {more && (
+        <a class={buttonClass("secondary", "sm")} href={href}>
+          All the engagements
+        </a>
+      )}
+    </div>
+  );
+}
+
 function TileCard({ model, tile }: { model: Model; tile: Tile }) {
   const { route } = useLocation();
   const viz = tile.visualization;
   const title = viz?.name ?? tile.item.visualizationId;
-  const span = { gridColumn: `span ${tile.item.width}` };
+  const span = { "--span": tile.item.width };
   const d = model.dashboard.value;
   return (
     <section style={span} class={styles.tile} aria-label={title}>
@@ -265,15 +330,7 @@ function TileCard({ model, tile }: { model: Model; tile: Tile }) {
           </p>
         )}
         {viz?.spec.type === "engagements" ? (
-          <a
-            class={buttonClass("secondary", "sm")}
-            href={engagementsHref(
-              { dashboardId: d?.id, values: model.values.value, visualizationId: viz.id },
-              viz.name,
-            )}
-          >
-            List the engagements
-          </a>
+          d && <EngagementTile dashboardId={d.id} values={model.values.value} visualization={viz} />
         ) : tile.state === "loading" && !tile.data ? (
           <Loading rows={2} />
         ) : tile.data && viz ? (
