@@ -98,6 +98,17 @@ describe("the overview dashboard", () => {
     await page.getByRole("heading", { name: "The conversation" }).waitFor();
   });
 
+  it("shows an engagement list's newest rows on its tile, with a way to all of them", async () => {
+    await page.goto(`${demo.url}/dashboards/customers`);
+    const tile = page.getByRole("region", { name: "Recent Engagements", exact: true });
+    const rows = tile.getByRole("table").getByRole("row");
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(11);
+    await tile.getByRole("link", { name: "All the engagements" }).click();
+    await page.waitForURL((u) => u.pathname === "/engagements");
+    await expect.poll(() => page.getByRole("table").getByRole("row").count()).toBeGreaterThan(11);
+  });
+
   it("drills from a queue in a table to the Queues dashboard filtered to it", async () => {
     await page.goto(`${demo.url}/dashboards/overview`);
     const table = page.getByRole("table", { name: "Queue Performance" });
