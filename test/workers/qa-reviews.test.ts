@@ -157,7 +157,7 @@ describe("POST /api/v1/reviews", () => {
     expect(await reviewCount()).toBe(before);
   });
 
-  it("reviews a turn with a form allowed for its participant, and remembers the form for that scope", async () => {
+  it("reviews a turn with a form allowed for its participant, leaving the remembered form alone", async () => {
     const result = await ok<SubmissionResult>(
       submit(agent, {
         engagementId: main.engagement("e-1"),
@@ -175,7 +175,6 @@ describe("POST /api/v1/reviews", () => {
       [main.turn("t-agent"), "Tag", -1],
       [main.turn("t-agent"), "Answer", 0],
     ]);
-    expect((await ok<FormChoices>(call("/api/v1/review-forms/choices", { as: agent }))).agentTurn).toBe(agentForm.id);
     const bot = await ok<SubmissionResult>(
       submit(agent, {
         engagementId: main.engagement("e-3"),
@@ -187,7 +186,13 @@ describe("POST /api/v1/reviews", () => {
       201,
     );
     expect(bot.reviews[0]?.turnId).toBe(main.turn("t-bot"));
-    expect((await ok<FormChoices>(call("/api/v1/review-forms/choices", { as: agent }))).botTurn).toBe(bookmarkForm);
+    // Choosing is the picker's job (PUT /review-forms/choices/…): "Mark engagement reviewed" must not change it.
+    expect(await ok<FormChoices>(call("/api/v1/review-forms/choices", { as: agent }))).toEqual({
+      engagement: null,
+      customerTurn: null,
+      agentTurn: null,
+      botTurn: null,
+    });
   });
 
   it("refuses every bad submission with a stable code and saves nothing", async () => {

@@ -10,7 +10,6 @@ import { decodeKeyCursor, encodeKeyCursor } from "../lib/paging";
 import { router } from "../lib/router";
 import { nowSeconds } from "../lib/time";
 import {
-  chooseForm,
   engagementExists,
   insertReview,
   listReviews,
@@ -98,14 +97,13 @@ export const reviewRoutes = router()
       }
 
       const reviewerPid = userReviewerPid(accountId, user.userId);
-      const { scope, reviews } = await planSubmission(db, raw, accountId, input, reviewerPid, nowSeconds());
+      const reviews = await planSubmission(db, raw, accountId, input, reviewerPid, nowSeconds());
       const me = await getUser(db, accountId, user.userId);
       const [, ...results] = await db.batch([
         upsertUserReviewer(db, accountId, reviewerPid, user.userId, me?.name ?? user.email),
-        chooseForm(db, accountId, user.userId, scope, input.formId),
         ...reviews.map((r) => insertReview(db, accountId, r)),
       ]);
-      const created = results.slice(1).some((r) => Array.isArray(r) && r.length > 0);
+      const created = results.some((r) => Array.isArray(r) && r.length > 0);
       const saved = created ? await reviewsByPid(raw, accountId, user.userId, pids) : await replay();
       return c.json(
         {

@@ -54,7 +54,7 @@ export async function planSubmission(
   input: ReviewSubmission,
   reviewerPid: string,
   now: number,
-): Promise<{ scope: ReviewScope; reviews: ReviewValues[] }> {
+): Promise<ReviewValues[]> {
   const seen = new Set<string>();
   input.answers.forEach((a, i) => {
     if (seen.has(a.questionId)) {
@@ -174,7 +174,7 @@ export async function planSubmission(
     }
     return { ...base, type: "Answer", answerPid: chosen.pid, score: chosen.score, answerScore: chosen.score };
   });
-  return { scope, reviews };
+  return reviews;
 }
 
 /** The feedback `user` may give a review now. */
