@@ -656,3 +656,41 @@ describe("the form each user chose per scope", () => {
     expect((await ok<FormChoices>(call("/api/v1/review-forms/choices", { as: analyst }))).engagement).toBe(builtIn);
   });
 });
+
+describe("malformed ids and queries", () => {
+  it("answer VALIDATION_FAILED on every route, changing nothing", async () => {
+    const cases: [string, string, unknown?][] = [
+      ["GET", "/api/v1/questions/not-a-uuid"],
+      ["GET", "/api/v1/questions?type=Rating"],
+      ["GET", "/api/v1/questions?limit=0"],
+      ["PUT", "/api/v1/questions/not-a-uuid", { name: "X", type: "Tag" }],
+      ["DELETE", "/api/v1/questions/not-a-uuid"],
+      ["GET", "/api/v1/review-forms?scope=everywhere"],
+      ["GET", "/api/v1/review-forms/not-a-uuid"],
+      ["PUT", "/api/v1/review-forms/not-a-uuid", { name: "X", scopes: ["engagement"], blocks: [] }],
+      ["DELETE", "/api/v1/review-forms/not-a-uuid"],
+      ["PUT", "/api/v1/review-forms/choices/engagement", { formId: "nope" }],
+      ["GET", "/api/v1/reviews"],
+      ["GET", `/api/v1/reviews?engagementId=${main.engagement("e-1")}&turnId=nope`],
+      ["POST", "/api/v1/reviews/not-a-uuid/withdraw"],
+      ["PUT", "/api/v1/reviews/not-a-uuid/feedback", { verdict: "approve" }],
+    ];
+    const before = [await count("question", main.accountId), await count("review_form", main.accountId)];
+    for (const [method, path, body] of cases) {
+      const res = await call(path, { as: main.admin, method, body });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(await errorCode(res), `${method} ${path}`).toBe("VALIDATION_FAILED");
+    }
+    const badCursor = await call(`/api/v1/reviews?engagementId=${main.engagement("e-1")}&cursor=nope`, {
+      as: main.admin,
+    });
+    expect(await errorCode(badCursor)).toBe("INVALID_CURSOR");
+    const malformed = await call("/api/v1/questions", {
+      as: main.admin,
+      rawBody: "{not json",
+      headers: { "content-type": "application/json" },
+    });
+    expect(malformed.status).toBe(400);
+    expect([await count("question", main.accountId), await count("review_form", main.accountId)]).toEqual(before);
+  });
+});
