@@ -15,6 +15,9 @@ import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
 import { modelRoutes } from "./model/routes";
+import { formRoutes } from "./qa/form-routes";
+import { questionRoutes } from "./qa/question-routes";
+import { reviewRoutes } from "./qa/review-routes";
 
 /** JSON bodies of the management APIs stay small; uploads have their own routes and limits. */
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -42,6 +45,9 @@ api.route("/visualizations", visualizationRoutes);
 api.route("/dashboards", dashboardRoutes);
 api.route("/engagements", engagementRoutes);
 api.route("/selections", selectionRoutes);
+api.route("/questions", questionRoutes);
+api.route("/review-forms", formRoutes);
+api.route("/reviews", reviewRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -76,6 +82,10 @@ api.doc31("/openapi.json", {
       name: "Analytics",
       description:
         "Metrics in the metric language (docs/metrics.md): the built-ins, the account's own, live evaluation.",
+    },
+    {
+      name: "Quality assurance",
+      description: "Tags and questions, review forms, manual reviews and feedback on reviews (docs/qa.md).",
     },
   ],
 });

@@ -14,6 +14,7 @@ import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../lib/crypto
 import { conflict, tooManyRequests } from "../lib/errors";
 import { newPid } from "../lib/ids";
 import { isoFromSeconds, nowSeconds } from "../lib/time";
+import { ensureQaBuiltins } from "../qa/builtins";
 import { mintApiKey } from "./auth";
 import {
   type AccountRow,
@@ -77,6 +78,7 @@ export async function openAccount(
     throw isUniqueViolation(e) ? conflict("DOMAIN_TAKEN", "An account with this domain exists.") : e;
   });
   const admin = await addUser(db, created.id, { ...input.admin, role: "admin" });
+  await ensureQaBuiltins(db.$client, created.id);
   return { account: created, admin };
 }
 

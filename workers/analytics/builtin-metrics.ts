@@ -16,7 +16,9 @@ type Entry = [name: string, format: MetricFormat, description: string, definitio
 
 const AGENT = 'Engagement ⏵ Type = "Agent"';
 const HANDLING = "Engagement ⏵ Preparation Time + Engagement ⏵ Engagement Time + Engagement ⏵ Wrap Up Time";
-const CSAT = 'Review ⏵ Question IN ("CSAT")';
+// A withdrawn review (its reviewer took it back) stays in the data but counts nowhere.
+const COUNTED = 'Review ⏵ Review Status <> "Withdrawn"';
+const CSAT = `Review ⏵ Question IN ("CSAT") AND ${COUNTED}`;
 
 const ENTRIES: Entry[] = [
   // Volumes
@@ -212,7 +214,7 @@ const ENTRIES: Entry[] = [
     "Agent Engagements Tagged as Reviewed",
     "number",
     "Agent engagements with the built-in Reviewed tag.",
-    `SELECT COUNT(Engagement) WHERE ${AGENT} AND Review ⏵ Question IN ("Reviewed")`,
+    `SELECT COUNT(Engagement) WHERE ${AGENT} AND Review ⏵ Question IN ("Reviewed") AND ${COUNTED}`,
   ],
   [
     "Reviewed Coverage %",
@@ -224,25 +226,25 @@ const ENTRIES: Entry[] = [
     "Manually Reviewed Engagements",
     "number",
     "Agent engagements with at least one manual review.",
-    `SELECT COUNT(Engagement) WHERE ${AGENT} AND Review ⏵ Review Kind = "Manual"`,
+    `SELECT COUNT(Engagement) WHERE ${AGENT} AND Review ⏵ Review Kind = "Manual" AND ${COUNTED}`,
   ],
   [
     "Tags Applied",
     "number",
     "Tags given to engagements and turns.",
-    'SELECT COUNT(Review) WHERE Question ⏵ Question Type = "Tag"',
+    `SELECT COUNT(Review) WHERE Question ⏵ Question Type = "Tag" AND ${COUNTED}`,
   ],
   [
     "Tagged Engagements",
     "number",
     "Engagements with at least one tag.",
-    'SELECT COUNT(Engagement) WHERE Question ⏵ Question Type = "Tag"',
+    `SELECT COUNT(Engagement) WHERE Question ⏵ Question Type = "Tag" AND ${COUNTED}`,
   ],
   [
     "Bookmarked Engagements",
     "number",
     "Engagements with the built-in Bookmark tag.",
-    'SELECT COUNT(Engagement) WHERE Review ⏵ Question IN ("Bookmark")',
+    `SELECT COUNT(Engagement) WHERE Review ⏵ Question IN ("Bookmark") AND ${COUNTED}`,
   ],
   // Agent activity
   ["Logged-in Time", "duration", "Time agents spent in any status.", "SELECT SUM(Activity ⏵ Duration)"],

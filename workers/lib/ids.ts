@@ -23,3 +23,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * The deterministic PID of something Brine itself puts in every account (a built-in tag,
+ * question, answer or form), so creating it again — at sign-up and lazily later — never
+ * duplicates it. `key` names the item within its data set (`question`, `CSAT`).
+ */
+export function builtinPid(accountId: string, dataset: string, key: string): string {
+  return v5(JSON.stringify([accountId, "builtin", dataset, key]), PID_NAMESPACE);
+}
+
+/**
+ * The PID of an item derived from a client-chosen id, such as the review a submission gives
+ * one question: the same (account, kind, parts…) always yields the same UUIDv5, so a request
+ * sent twice creates nothing new.
+ */
+export function derivedPid(accountId: string, kind: string, ...parts: string[]): string {
+  return v5(JSON.stringify([accountId, kind, ...parts, "derived"]), PID_NAMESPACE);
+}

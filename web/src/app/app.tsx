@@ -30,6 +30,10 @@ const VisualizationsPage = lazy(() =>
   import("../pages/visualizations/visualizations-page").then((m) => m.VisualizationsPage),
 );
 const MetricsPage = lazy(() => import("../pages/metrics/metrics-page").then((m) => m.MetricsPage));
+const QuestionsPage = lazy(() => import("../pages/qa/questions-page").then((m) => m.QuestionsPage));
+const QuestionPage = lazy(() => import("../pages/qa/question-page").then((m) => m.QuestionPage));
+const FormsPage = lazy(() => import("../pages/qa/forms-page").then((m) => m.FormsPage));
+const FormPage = lazy(() => import("../pages/qa/form-page").then((m) => m.FormPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -75,6 +79,10 @@ function SignedInApp() {
         <Route path="/metrics/:id?" component={MetricsPage} />
         <Route path="/engagements" component={EngagementsPage} />
         <Route path="/engagements/:id" component={EngagementPage} />
+        <Route path="/quality/questions" component={QuestionsPage} />
+        <Route path="/quality/questions/:id" component={QuestionPage} />
+        <Route path="/quality/forms" component={FormsPage} />
+        <Route path="/quality/forms/:id" component={FormPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
         <Route path="/settings" component={SettingsIndex} />
         <Route path="/settings/users" component={UsersPage} />

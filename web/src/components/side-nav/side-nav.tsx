@@ -14,7 +14,9 @@ type IconName =
   | "key"
   | "source"
   | "export"
-  | "docs";
+  | "docs"
+  | "tag"
+  | "form";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   dashboard: (
@@ -71,6 +73,18 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
       <path d="M3.5 12.5V16a1 1 0 0 0 1 1h11a1 1 0 0 0 1-1v-3.5" />
     </>
   ),
+  tag: (
+    <>
+      <path d="M3 3.5v5.3a1 1 0 0 0 .3.7l7.7 7.7a1 1 0 0 0 1.4 0l4.6-4.6a1 1 0 0 0 0-1.4L9.3 3.5a1 1 0 0 0-.7-.3H3.5a.5.5 0 0 0-.5.3z" />
+      <circle cx="6.5" cy="6.5" r="1.2" />
+    </>
+  ),
+  form: (
+    <>
+      <rect x="3.5" y="2.5" width="13" height="15" rx="1.5" />
+      <path d="m6 7 1 1 2-2M11 7h3M6 12l1 1 2-2M11 12h3" />
+    </>
+  ),
   docs: (
     <>
       <path d="M5 2.5h7l4 4V17a.5.5 0 0 1-.5.5h-10A.5.5 0 0 1 5 17z" />
@@ -124,6 +138,13 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         <NavLink href="/dashboards" icon="dashboard" label="Dashboards" prefix onNavigate={onNavigate} />
         <NavLink href="/visualizations" icon="chart" label="Visualizations" prefix onNavigate={onNavigate} />
         <NavLink href="/metrics" icon="metric" label="Metrics" prefix onNavigate={onNavigate} />
+      </ul>
+      <h2 class={styles.group} id="nav-quality">
+        Quality
+      </h2>
+      <ul class={styles.list} aria-labelledby="nav-quality">
+        <NavLink href="/quality/questions" icon="tag" label="Tags & questions" prefix onNavigate={onNavigate} />
+        <NavLink href="/quality/forms" icon="form" label="Forms" prefix onNavigate={onNavigate} />
       </ul>
       {session.can("technicalLog.view") && (
         <>

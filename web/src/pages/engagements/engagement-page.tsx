@@ -5,6 +5,7 @@ import { api, messageOf } from "../../api";
 import { Card } from "../../components/card/card";
 import { LoadError, Loading } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
+import { ReviewPanel } from "../../components/review-panel/review-panel";
 import { formatSeconds } from "../../lib/analytics";
 import { formatDateTime } from "../../lib/format";
 import styles from "./engagements.module.css";
@@ -21,6 +22,10 @@ export function EngagementPage() {
     api.get<EngagementDetail>(`/engagements/${params.id}`).then(setDetail, (e) => setError(messageOf(e)));
   };
   useEffect(load, [params.id]);
+  // After a review, the counts update without the page blinking.
+  const refresh = () => {
+    api.get<EngagementDetail>(`/engagements/${params.id}`).then(setDetail, () => {});
+  };
   if (error) return <LoadError message={error} onRetry={load} />;
   if (!detail) return <Loading />;
   const fields: [string, string | null][] = [
@@ -97,6 +102,9 @@ export function EngagementPage() {
           </dl>
         </Card>
       </div>
+      <Card title="Review" description="Tag or answer questions about the whole engagement with a form.">
+        <ReviewPanel key={detail.id} engagementId={detail.id} scope="engagement" onReviewed={refresh} />
+      </Card>
       <Card title="The conversation" description="Every engagement of the same conversation, in order." flush>
         <EngagementTable rows={detail.conversation} caption="Engagements of the conversation" />
       </Card>
