@@ -35,8 +35,15 @@ export const JourneyQuery = z
     limit: z.coerce.number().int().min(1).max(JOURNEY_PAGE_MAX).default(JOURNEY_PAGE_DEFAULT),
     after: Cursor.optional().openapi({ description: "`nextCursor` of a page: the conversations after it." }),
     before: Cursor.optional().openapi({ description: "`previousCursor` of a page: the conversations before it." }),
+    at: z
+      .uuid()
+      .optional()
+      .openapi({ description: "A conversation of this journey to start the page at (the navigation pane's jump)." }),
   })
-  .refine((q) => !(q.after && q.before), { message: "Send `after` or `before`, not both.", path: ["before"] });
+  .refine((q) => [q.after, q.before, q.at].filter(Boolean).length <= 1, {
+    message: "Send one of `after`, `before` or `at`.",
+    path: ["before"],
+  });
 
 export const OutlineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(OUTLINE_PAGE_MAX).default(OUTLINE_PAGE_MAX),

@@ -241,6 +241,15 @@ describe("GET /api/v1/journeys/{conversations|engagements|turns}/{id}", () => {
     expect(atTurn.conversations[0]?.id).toBe(main.conversation("conv-1"));
     expect(atTurn.previousCursor).toBeNull();
 
+    // The navigation pane jumps within the journey it opened at.
+    const jump = await journey(admin, `turns/${main.turn("t10")}?limit=1&at=${main.conversation("conv-4")}`);
+    expect(jump.conversations.map((c) => c.id)).toEqual([main.conversation("conv-4")]);
+    expect(jump.target.turnId).toBe(main.turn("t10"));
+    const notHers = await call(`/api/v1/journeys/turns/${main.turn("t10")}?at=${main.conversation("conv-9")}`, {
+      as: admin,
+    });
+    expect(notHers.status).toBe(404);
+
     const alone = await journey(admin, `engagements/${main.engagement("e5-alone")}`);
     expect(alone.target.conversationId).toBe(main.engagement("e5-alone"));
     expect(alone.conversations.map((c) => c.id)).toEqual([main.engagement("e5-alone")]);
@@ -279,6 +288,8 @@ describe("GET /api/v1/journeys/{conversations|engagements|turns}/{id}", () => {
       [`customers/${web}?after=nonsense`, "INVALID_CURSOR"],
       [`customers/${web}?before=${btoa(JSON.stringify(["soon", "x"]))}`, "INVALID_CURSOR"],
       [`customers/${web}?after=a&before=b`, "VALIDATION_FAILED"],
+      [`customers/${web}?after=a&at=${web}`, "VALIDATION_FAILED"],
+      [`customers/${web}?at=conv-1`, "VALIDATION_FAILED"],
       [`customers/${web}/outline?cursor=nonsense`, "INVALID_CURSOR"],
     ];
     for (const [path, code] of cases) {
@@ -468,7 +479,9 @@ describe("POST /api/v1/customers/{id}/reveal", () => {
     expect(name.value).toBe("Jane Doe");
     const rows = (await reveals(main.accountId)).slice(before);
     const supervisorId = (await ok<{ user: { id: string } }>(call("/api/v1/auth/session", { as: supervisor }))).user.id;
-    expect(rows.map((r) => [r.user_id, r.customer_pid, r.field, r.contact_ref])).toEqual([
+    // Both in the same second, so compare them in field order.
+    const recorded = rows.map((r) => [r.user_id, r.customer_pid, r.field, r.contact_ref]);
+    expect(recorded.sort((a, b) => String(a[2]).localeCompare(String(b[2])))).toEqual([
       [supervisorId, web, "contact", `Email #${(email?.ref ?? 0) + 1}`],
       [supervisorId, web, "name", null],
     ]);

@@ -157,6 +157,8 @@ interface JourneyRequest {
   limit: number;
   after?: string;
   before?: string;
+  /** A conversation of the journey to open the page at. */
+  at?: string;
   content: boolean;
 }
 
@@ -164,17 +166,19 @@ interface JourneyRequest {
 export async function loadJourney(env: Bindings, accountId: string, request: JourneyRequest): Promise<Journey> {
   const raw = env.DB;
   const target = await journeyOf(raw, accountId, request.kind, request.id);
+  const at = request.at ?? target.conversationId;
   const window: PageWindow = request.after
     ? { mode: "after", ...decodeConversationCursor(request.after) }
     : request.before
       ? { mode: "before", ...decodeConversationCursor(request.before) }
-      : target.conversationId
-        ? { mode: "at", conversationId: target.conversationId }
+      : at
+        ? { mode: "at", conversationId: at }
         : { mode: "first" };
   const rows = withinBudget(
     await conversationPage(raw, accountId, target, window, request.limit),
     window.mode === "before",
   );
+  if (request.at && rows.length === 0) throw notFound("Conversation in this journey");
   const people = rows[0] ? (JSON.parse(rows[0].people) as string[]) : target.customerPid ? [target.customerPid] : [];
   const engagementIds = rows.flatMap((r) => JSON.parse(r.engagement_ids) as string[]);
   const turnCount = rows.reduce((sum, r) => sum + r.turns, 0);

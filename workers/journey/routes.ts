@@ -108,6 +108,7 @@ export const journeyRoutes = router()
         limit: query.limit,
         after: query.after,
         before: query.before,
+        at: query.at?.toLowerCase(),
         content: user.permissions.has("conversations.viewContent"),
       });
       return c.json(journey, 200);
