@@ -30,6 +30,9 @@ const VisualizationsPage = lazy(() =>
   import("../pages/visualizations/visualizations-page").then((m) => m.VisualizationsPage),
 );
 const MetricsPage = lazy(() => import("../pages/metrics/metrics-page").then((m) => m.MetricsPage));
+const CustomersPage = lazy(() => import("../pages/journey/customers-page").then((m) => m.CustomersPage));
+const JourneyPage = lazy(() => import("../pages/journey/journey-page").then((m) => m.JourneyPage));
+const RevealLogPage = lazy(() => import("../pages/reveal-log/reveal-log-page").then((m) => m.RevealLogPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -75,6 +78,8 @@ function SignedInApp() {
         <Route path="/metrics/:id?" component={MetricsPage} />
         <Route path="/engagements" component={EngagementsPage} />
         <Route path="/engagements/:id" component={EngagementPage} />
+        <Route path="/journey" component={CustomersPage} />
+        <Route path="/journey/:kind/:id" component={JourneyPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
         <Route path="/settings" component={SettingsIndex} />
         <Route path="/settings/users" component={UsersPage} />
@@ -82,6 +87,7 @@ function SignedInApp() {
         <Route path="/settings/sources" component={SourcesPage} />
         <Route path="/settings/sources/:id" component={SourcePage} />
         <Route path="/settings/exports" component={ExportsPage} />
+        <Route path="/settings/reveal-log" component={RevealLogPage} />
         <Route path="/ingest/batches/:id" component={BatchPage} />
         <Route path="/technical-log" component={TechnicalLogPage} />
         <Route path="/docs" component={ApiDocsPage} />
