@@ -3,7 +3,9 @@ import { CONVERSATION_TURNS_MAX, JOURNEY_PROFILES_MAX, type JourneyTargetKind } 
 // Data access for the customer journey, over the raw D1 binding: one statement finds the page of
 // conversations (identity graph, conversations, order, overlaps, turn counts), one batch reads
 // everything on it (engagements, turns, reviews, profiles, contacts). account_id leads every
-// join and WHERE, so each lookup walks an index that starts with it.
+// join and WHERE, so each lookup walks an index that starts with it. CROSS JOIN fixes the join
+// order where the small side (the person's profiles, the page's ids) must drive: without table
+// statistics SQLite otherwise walks all of an account's engagements or contacts and probes the CTE.
 
 /** Where a journey opens: the customer profile it is about, and the conversation, engagement or turn asked for. */
 export interface ResolvedTarget {
@@ -82,24 +84,24 @@ people(pid) AS (
   SELECT ?2 WHERE ?2 IS NOT NULL
   UNION
   SELECT b.customer_pid FROM people AS p
-    JOIN customer_contact AS a ON a.account_id = ?1 AND a.customer_pid = p.pid
-    JOIN customer_contact AS b ON b.account_id = ?1 AND b.contact = a.contact
+    CROSS JOIN customer_contact AS a INDEXED BY customer_contact_customer ON a.account_id = ?1 AND a.customer_pid = p.pid
+    CROSS JOIN customer_contact AS b ON b.account_id = ?1 AND b.contact = a.contact
   LIMIT ${JOURNEY_PROFILES_MAX}
 ),
 keys(id) AS (
   SELECT COALESCE(e.conversation_pid, e.pid) FROM people AS p
-    JOIN engagement AS e ON e.account_id = ?1 AND e.customer_pid = p.pid
+    CROSS JOIN engagement AS e ON e.account_id = ?1 AND e.customer_pid = p.pid
   UNION
   SELECT ?3 WHERE ?3 IS NOT NULL
 ),
 members AS MATERIALIZED (
   SELECT k.id AS cid, e.pid, e.start_time, e.direction, COALESCE(e.conversation_start_time, e.start_time) AS began,
          COALESCE(e.end_time, e.start_time) AS ended
-    FROM keys AS k JOIN engagement AS e ON e.account_id = ?1 AND e.conversation_pid = k.id
+    FROM keys AS k CROSS JOIN engagement AS e ON e.account_id = ?1 AND e.conversation_pid = k.id
   UNION ALL
   SELECT k.id, e.pid, e.start_time, e.direction, COALESCE(e.conversation_start_time, e.start_time),
          COALESCE(e.end_time, e.start_time)
-    FROM keys AS k JOIN engagement AS e ON e.account_id = ?1 AND e.pid = k.id AND e.conversation_pid IS NULL
+    FROM keys AS k CROSS JOIN engagement AS e ON e.account_id = ?1 AND e.pid = k.id AND e.conversation_pid IS NULL
 ),
 conv AS MATERIALIZED (
   SELECT cid AS id, COALESCE(MIN(began), 0) AS start, COALESCE(MAX(ended), MIN(began), 0) AS end_at,
@@ -164,7 +166,7 @@ export async function conversationPage(
        SELECT p.id, p.start, p.end_at, p.n, p.total,
          (SELECT m.direction FROM members AS m WHERE m.cid = p.id ORDER BY m.start_time, m.pid LIMIT 1) AS direction,
          (SELECT json_group_array(pid) FROM (SELECT m.pid FROM members AS m WHERE m.cid = p.id ORDER BY m.start_time, m.pid)) AS engagement_ids,
-         (SELECT COUNT(*) FROM members AS m JOIN turn AS t ON t.account_id = ?1 AND t.engagement_pid = m.pid WHERE m.cid = p.id) AS turns,
+         (SELECT COUNT(*) FROM members AS m CROSS JOIN turn AS t ON t.account_id = ?1 AND t.engagement_pid = m.pid WHERE m.cid = p.id) AS turns,
          (SELECT json_group_array(json_array(o.id, o.start)) FROM conv AS o
            WHERE (o.start > p.start OR (o.start = p.start AND o.id > p.id)) AND o.start < p.end_at) AS overlaps,
          (SELECT json_group_array(pid) FROM people) AS people
@@ -275,7 +277,7 @@ export async function pageDetails(
            e.external_agent_pid, xa.name AS external_agent_name, e.outcome_pid, o.name AS outcome_name,
            e.channel_pid, ch.name AS channel_name
          FROM json_each(?2) AS j
-         JOIN engagement AS e ON e.account_id = ?1 AND e.pid = j.value
+         CROSS JOIN engagement AS e ON e.account_id = ?1 AND e.pid = j.value
          LEFT JOIN agent AS ag ON ag.account_id = ?1 AND ag.pid = e.agent_pid
          LEFT JOIN external_agent AS xa ON xa.account_id = ?1 AND xa.pid = e.external_agent_pid
          LEFT JOIN entity AS q ON q.account_id = ?1 AND q.pid = e.queue_pid
@@ -288,7 +290,7 @@ export async function pageDetails(
         `SELECT t.pid, t.external_id, t.engagement_pid, t.turn_time, t.participant, t.participant_pid,
            ag.name AS participant_name, t.type, ${contentColumns}
          FROM json_each(?2) AS j
-         JOIN turn AS t ON t.account_id = ?1 AND t.engagement_pid = j.value
+         CROSS JOIN turn AS t ON t.account_id = ?1 AND t.engagement_pid = j.value
          LEFT JOIN agent AS ag ON ag.account_id = ?1 AND ag.pid = t.participant_pid
          ${contentJoin}
          ORDER BY t.turn_time, t.pid LIMIT ?3`,
@@ -299,7 +301,7 @@ export async function pageDetails(
         `SELECT r.pid, r.engagement_pid, r.turn_pid, r.type, r.kind, r.status, r.comment, r.score, r.answer_score,
            r.confidence, r.review_time, qu.name AS question, an.name AS answer, rv.name AS reviewer
          FROM json_each(?2) AS j
-         JOIN review AS r ON r.account_id = ?1 AND r.engagement_pid = j.value
+         CROSS JOIN review AS r ON r.account_id = ?1 AND r.engagement_pid = j.value
          LEFT JOIN question AS qu ON qu.account_id = ?1 AND qu.pid = r.question_pid
          LEFT JOIN answer AS an ON an.account_id = ?1 AND an.pid = r.answer_pid
          LEFT JOIN reviewer AS rv ON rv.account_id = ?1 AND rv.pid = r.reviewer_pid
@@ -307,12 +309,12 @@ export async function pageDetails(
       )
       .bind(accountId, engagements),
     raw
-      .prepare(profileSql("FROM json_each(?2) AS j JOIN customer AS c ON c.account_id = ?1 AND c.pid = j.value"))
+      .prepare(profileSql("FROM json_each(?2) AS j CROSS JOIN customer AS c ON c.account_id = ?1 AND c.pid = j.value"))
       .bind(accountId, people),
     raw
       .prepare(
         `SELECT cc.customer_pid, cc.contact, cc.type FROM json_each(?2) AS j
-         JOIN customer_contact AS cc ON cc.account_id = ?1 AND cc.customer_pid = j.value ${CONTACT_ORDER}`,
+         CROSS JOIN customer_contact AS cc ON cc.account_id = ?1 AND cc.customer_pid = j.value ${CONTACT_ORDER}`,
       )
       .bind(accountId, people),
   ]);
@@ -359,8 +361,8 @@ export async function outlinePage(
          e.start_time, q.name AS queue_name, ag.name AS agent_name, xa.name AS external_agent_name, e.outcome_type,
          o.name AS outcome_name
        FROM page AS p
-       JOIN members AS m ON m.cid = p.id
-       JOIN engagement AS e ON e.account_id = ?1 AND e.pid = m.pid
+       CROSS JOIN members AS m ON m.cid = p.id
+       CROSS JOIN engagement AS e ON e.account_id = ?1 AND e.pid = m.pid
        LEFT JOIN agent AS ag ON ag.account_id = ?1 AND ag.pid = e.agent_pid
        LEFT JOIN external_agent AS xa ON xa.account_id = ?1 AND xa.pid = e.external_agent_pid
        LEFT JOIN entity AS q ON q.account_id = ?1 AND q.pid = e.queue_pid
@@ -429,7 +431,7 @@ export async function contactsOf(raw: D1Database, accountId: string, pids: strin
   const { results } = await raw
     .prepare(
       `SELECT cc.customer_pid, cc.contact, cc.type FROM json_each(?2) AS j
-       JOIN customer_contact AS cc ON cc.account_id = ?1 AND cc.customer_pid = j.value ${CONTACT_ORDER}`,
+       CROSS JOIN customer_contact AS cc ON cc.account_id = ?1 AND cc.customer_pid = j.value ${CONTACT_ORDER}`,
     )
     .bind(accountId, JSON.stringify(pids))
     .all<ContactRow>();
