@@ -96,6 +96,49 @@ describe("the customer journey", () => {
     await expect.poll(() => conversations.first().getAttribute("data-in-view")).toBe("true");
   });
 
+  it("loads more conversations as either end of the pane scrolls into view, keeping the reader's place", async () => {
+    const customerId = await customerWithConversations(25);
+    const outline = await page.evaluate(
+      async (id) =>
+        (await (await fetch(`/api/v1/journeys/customers/${id}/outline`)).json()) as { items: { id: string }[] },
+      customerId,
+    );
+    const pane = conversationsPane();
+    const sections = pane.locator("section[data-conversation-id]");
+
+    // Opened at the customer: the first ten; scrolling to the bottom brings the next ones.
+    await page.goto(`${demo.url}/journey/customers/${customerId}`);
+    await page.locator("[data-journey-ready]").waitFor();
+    expect(await sections.count()).toBe(10);
+    await pane.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(() => sections.count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    expect(await pane.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+
+    // Opened in the middle: the earlier ones arrive above while the target stays where it was.
+    const middle = outline.items[5]?.id ?? "";
+    await page.goto(`${demo.url}/journey/conversations/${middle}`);
+    await page.locator("[data-journey-ready]").waitFor();
+    const target = pane.locator(`section[data-conversation-id="${middle}"]`);
+    await expect
+      .poll(() => sections.first().getAttribute("data-conversation-id"), { timeout: 15_000 })
+      .not.toBe(middle);
+    expect(await target.getAttribute("aria-current")).toBe("true");
+    await expect.poll(() => shownInPane(target.getByRole("heading").first())).toBe(true);
+
+    // Scrolling down from there loads the rest, and never jumps back to the target.
+    for (let i = 0; i < 10 && (await sections.count()) < outline.items.length; i++) {
+      const before = await sections.count();
+      await pane.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      await expect.poll(() => sections.count(), { timeout: 15_000 }).toBeGreaterThan(before);
+      expect(await shownInPane(target)).toBe(false);
+    }
+    expect(await sections.count()).toBe(outline.items.length);
+  });
+
   it("reveals a masked name to an admin, one click at a time, and the reveal log shows who did it", async () => {
     await page.goto(`${demo.url}/journey`);
     await page.getByLabel("Customer ID, PID, e-mail or phone").fill("S1-CU-00002");

@@ -421,7 +421,8 @@ function Conversations({ model, journey }: { model: JourneyView; journey: Journe
     };
   }, [conversations]);
 
-  // Scroll to what was asked for: the target on opening, a jump from the navigation pane.
+  // Scroll to what was asked for, once per request: the target on opening, a jump from the
+  // navigation pane (never again when more conversations load).
   const request = model.scrollRequest.value;
   useLayoutEffect(() => {
     const root = pane.current;
@@ -431,7 +432,7 @@ function Conversations({ model, journey }: { model: JourneyView; journey: Journe
     const offset = el.getBoundingClientRect().top - root.getBoundingClientRect().top;
     root.scrollTop += offset - 16;
     if (request.focus) (el.querySelector<HTMLElement>("button, h2") ?? el).focus({ preventScroll: true });
-  }, [request?.seq, conversations]);
+  }, [request?.seq]);
 
   return (
     <section class={styles.middlePane} aria-label="Conversations" ref={pane}>
