@@ -5,12 +5,12 @@ import { cpus, totalmem } from "node:os";
 
 const FILE = "docs/benchmarks.md";
 /** Sections in the order the file lists them. */
-const ORDER = ["ingest", "export"];
+const ORDER = ["ingest", "export", "dashboard", "journey"];
 
 const HEADER = [
   "# Benchmarks",
   "",
-  "_Written by `npm run bench` (bench/ingest.mjs, bench/export.mjs); each section comes from one run",
+  "_Written by `npm run bench` (bench/ingest.mjs, export.mjs, dashboard.mjs, journey.mjs); each section comes from one run",
   "of its benchmark on the machine that ran it. Compare the ratios, which are measured in the same",
   "run, rather than the absolute rates._",
   "",
