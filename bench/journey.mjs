@@ -686,7 +686,12 @@ for (const [name, run] of Object.entries(brineRuns)) brineSqlTimes[name] = await
 const pageSql = (() => {
   let captured;
   const spy = {
-    prepare: (sql) => ({ bind: (...args) => ((captured = { sql, args }), { all: async () => ({ results: [] }) }) }),
+    prepare: (sql) => ({
+      bind: (...args) => {
+        captured = { sql, args };
+        return { all: async () => ({ results: [] }) };
+      },
+    }),
   };
   code.conversationPage(spy, accountId, journey, middleWindow, PAGE);
   return captured;
