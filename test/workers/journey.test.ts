@@ -515,6 +515,7 @@ describe("POST /api/v1/customers/{id}/reveal", () => {
     }
     const malformed = await call(`/api/v1/customers/${web}/reveal`, { as: admin, rawBody: "{nope" });
     expect(malformed.status).toBe(400);
+    expect(await errorCode(malformed)).toBe("MALFORMED_REQUEST");
     const noCsrf = await call(`/api/v1/customers/${web}/reveal`, { as: admin, body: { field: "name" }, csrf: null });
     expect(noCsrf.status).toBe(403);
     expect(await reveals(main.accountId)).toHaveLength(before);
