@@ -476,10 +476,13 @@ async function loadBrineCode() {
  * (with names), turns with their text, reviews, and the profiles with their contacts.
  */
 function handWritten(db, accountId) {
-  const contactsOf = db.prepare("SELECT contact FROM customer_contact WHERE account_id = ? AND customer_pid = ?");
+  // INDEXED BY where SQLite, without table statistics, would rather walk the account's whole index.
+  const contactsOf = db.prepare(
+    "SELECT contact FROM customer_contact INDEXED BY customer_contact_customer WHERE account_id = ? AND customer_pid = ?",
+  );
   const holders = db.prepare("SELECT customer_pid FROM customer_contact WHERE account_id = ? AND contact = ?");
   const conversationsOf = db.prepare(
-    "SELECT DISTINCT conversation_pid AS id FROM engagement WHERE account_id = ? AND customer_pid = ?",
+    "SELECT DISTINCT conversation_pid AS id FROM engagement INDEXED BY engagement_customer WHERE account_id = ? AND customer_pid = ?",
   );
   const span = db.prepare(
     "SELECT MIN(start_time) AS start, MAX(end_time) AS end FROM engagement WHERE account_id = ? AND conversation_pid = ?",
@@ -759,6 +762,10 @@ const lines = [
   `The aim is at most 150 ms for a page through the API: ${Math.max(a.first.ms, a.atMiddle.ms, a.next.ms) <= 150 ? "met" : "not met"} (the slowest page took ${ms(Math.max(a.first.ms, a.atMiddle.ms, a.next.ms))} ms).`,
   "The hand-written SQL is a lower bound: in-process SQLite with no HTTP, no Worker, no D1 simulator and",
   "no JSON; most of the API's time is what those add, as Brine's own SQL in the same SQLite shows.",
+  "Both sides pin their join order or index where SQLite, which has no table statistics here, would",
+  "otherwise walk an account's whole engagement or contact index (Brine with CROSS JOIN and one INDEXED BY,",
+  "the hand-written SQL with INDEXED BY); without that, Brine's page statement took 107 ms instead of 7 ms",
+  "on a tenth of this data.",
   "",
   "### First paint in Chromium",
   "",
