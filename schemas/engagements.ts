@@ -91,7 +91,9 @@ export const EngagementDetail = EngagementRow.extend({
   customer: z
     .object({
       id: z.string(),
-      contacts: z.array(z.string()).openapi({ description: "Masked unless the user may reveal personal data." }),
+      contacts: z
+        .array(z.string())
+        .openapi({ description: "Always masked; reveal one with POST /customers/{id}/reveal." }),
       masked: z.boolean(),
     })
     .nullable(),

@@ -12,6 +12,7 @@ import { demoRoutes } from "./demo/routes";
 import type { AppEnv } from "./env";
 import { exportJobRoutes, exportRoutes } from "./export/routes";
 import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
+import { customerRoutes, journeyRoutes, piiRevealRoutes } from "./journey/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
 import { modelRoutes } from "./model/routes";
@@ -48,6 +49,9 @@ api.route("/selections", selectionRoutes);
 api.route("/questions", questionRoutes);
 api.route("/review-forms", formRoutes);
 api.route("/reviews", reviewRoutes);
+api.route("/journeys", journeyRoutes);
+api.route("/customers", customerRoutes);
+api.route("/pii-reveals", piiRevealRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",

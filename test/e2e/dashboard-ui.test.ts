@@ -82,7 +82,7 @@ describe("the overview dashboard", () => {
     await page.getByRole("button", { name: "Reset filters" }).click();
     await page.locator("summary", { hasText: "Queue" }).filter({ hasText: "All" }).waitFor();
 
-    // Drill: the headline number lists its engagements; one opens its detail.
+    // Drill: the headline number lists its engagements; one opens the customer journey at it.
     await page.goto(`${demo.url}/dashboards/overview`);
     const number = page.getByRole("region", { name: "Engagements", exact: true }).getByRole("button").first();
     await number.click();
@@ -94,8 +94,8 @@ describe("the overview dashboard", () => {
     await page.getByRole("button", { name: "Save engagements as selection" }).click();
     await page.getByText(/Saved [\d,]+ engagements as “Morning check”/).waitFor();
     await rows.nth(1).getByRole("link").click();
-    await page.waitForURL((u) => /^\/engagements\/[\w-]+$/.test(u.pathname));
-    await page.getByRole("heading", { name: "The conversation" }).waitFor();
+    await page.waitForURL((u) => /^\/journey\/engagements\/[\w-]+$/.test(u.pathname));
+    await page.getByRole("heading", { name: "Customer journey", level: 1 }).waitFor();
   });
 
   it("shows an engagement list's newest rows on its tile, with a way to all of them", async () => {

@@ -123,19 +123,19 @@ export const engagementRoutes = router()
       path: "/{id}",
       tags,
       summary: "One engagement: its attributes, facts, customer and the rest of its conversation",
-      description: "The customer's contacts are masked unless the user has `pii.reveal`.",
+      description:
+        "The customer's contacts are always masked; a user with `pii.reveal` reveals one at a time (and it is recorded) with POST /customers/{id}/reveal.",
       security: COOKIE_AUTH,
       middleware: [readers] as const,
       request: { params: EngagementIdParam },
       responses: { 200: json(EngagementDetail, "The engagement"), ...errors(400, 401, 404) },
     }),
     async (c) => {
-      const { accountId, user } = c.var;
+      const accountId = c.var.accountId;
       const raw = rawDbFor(c.env, accountId);
       const { id } = c.req.valid("param");
       const row = await engagementById(raw, accountId, id);
       if (!row) throw notFound("Engagement");
-      const reveal = user.permissions.has("pii.reveal");
       const [contacts, counts, conversation] = await Promise.all([
         row.customer_pid
           ? raw
@@ -171,8 +171,8 @@ export const engagementRoutes = router()
         customer: row.customer_pid
           ? {
               id: row.customer_pid,
-              contacts: (contacts?.results ?? []).map((r) => (reveal ? r.contact : maskContact(r.contact))),
-              masked: !reveal,
+              contacts: (contacts?.results ?? []).map((r) => maskContact(r.contact)),
+              masked: true,
             }
           : null,
         facts: Object.fromEntries(

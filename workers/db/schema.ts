@@ -169,7 +169,11 @@ export const customer = sqliteTable(
     state: text("state"),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.pid] })],
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.pid] }),
+    // The journey's customer search finds a profile by its ID in a source.
+    index("customer_external").on(t.accountId, t.externalId, t.pid),
+  ],
 );
 
 /** The identity graph: e-mails, phones and chat ids that belong to one customer profile. */
@@ -856,5 +860,7 @@ export const piiReveal = sqliteTable(
     primaryKey({ columns: [t.accountId, t.id] }),
     index("pii_reveal_time").on(t.accountId, t.revealedAt, t.id),
     index("pii_reveal_customer").on(t.accountId, t.customerPid, t.revealedAt),
+    // The reveal log filtered by user, newest first.
+    index("pii_reveal_user").on(t.accountId, t.userId, t.revealedAt, t.id),
   ],
 );

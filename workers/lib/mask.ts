@@ -12,3 +12,12 @@ export function maskContact(value: string): string {
   const keep = Math.min(3, Math.floor(value.length / 4));
   return `${value.slice(0, keep)}${"•".repeat(value.length - 2 * keep)}${value.slice(-keep)}`;
 }
+
+/** Masks a person's name word by word: `Jane Doe` → `J••• D•••`. */
+export function maskName(value: string): string {
+  return value
+    .trim()
+    .split(/\s+/)
+    .map((word) => (word ? `${[...word][0]}•••` : word))
+    .join(" ");
+}

@@ -34,6 +34,9 @@ const QuestionsPage = lazy(() => import("../pages/qa/questions-page").then((m) =
 const QuestionPage = lazy(() => import("../pages/qa/question-page").then((m) => m.QuestionPage));
 const FormsPage = lazy(() => import("../pages/qa/forms-page").then((m) => m.FormsPage));
 const FormPage = lazy(() => import("../pages/qa/form-page").then((m) => m.FormPage));
+const CustomersPage = lazy(() => import("../pages/journey/customers-page").then((m) => m.CustomersPage));
+const JourneyPage = lazy(() => import("../pages/journey/journey-page").then((m) => m.JourneyPage));
+const RevealLogPage = lazy(() => import("../pages/reveal-log/reveal-log-page").then((m) => m.RevealLogPage));
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -83,6 +86,8 @@ function SignedInApp() {
         <Route path="/quality/questions/:id" component={QuestionPage} />
         <Route path="/quality/forms" component={FormsPage} />
         <Route path="/quality/forms/:id" component={FormPage} />
+        <Route path="/journey" component={CustomersPage} />
+        <Route path="/journey/:kind/:id" component={JourneyPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
         <Route path="/settings" component={SettingsIndex} />
         <Route path="/settings/users" component={UsersPage} />
@@ -90,6 +95,7 @@ function SignedInApp() {
         <Route path="/settings/sources" component={SourcesPage} />
         <Route path="/settings/sources/:id" component={SourcePage} />
         <Route path="/settings/exports" component={ExportsPage} />
+        <Route path="/settings/reveal-log" component={RevealLogPage} />
         <Route path="/ingest/batches/:id" component={BatchPage} />
         <Route path="/technical-log" component={TechnicalLogPage} />
         <Route path="/docs" component={ApiDocsPage} />

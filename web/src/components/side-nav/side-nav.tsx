@@ -16,7 +16,9 @@ type IconName =
   | "export"
   | "docs"
   | "tag"
-  | "form";
+  | "form"
+  | "journey"
+  | "eye";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   dashboard: (
@@ -85,6 +87,19 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
       <path d="m6 7 1 1 2-2M11 7h3M6 12l1 1 2-2M11 12h3" />
     </>
   ),
+  journey: (
+    <>
+      <circle cx="5" cy="5" r="2" />
+      <circle cx="15" cy="15" r="2" />
+      <path d="M7 5h6.5a2.5 2.5 0 0 1 0 5h-7a2.5 2.5 0 0 0 0 5H13" />
+    </>
+  ),
+  eye: (
+    <>
+      <path d="M2.5 10s2.7-5 7.5-5 7.5 5 7.5 5-2.7 5-7.5 5-7.5-5-7.5-5z" />
+      <circle cx="10" cy="10" r="2.3" />
+    </>
+  ),
   docs: (
     <>
       <path d="M5 2.5h7l4 4V17a.5.5 0 0 1-.5.5h-10A.5.5 0 0 1 5 17z" />
@@ -138,6 +153,7 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         <NavLink href="/dashboards" icon="dashboard" label="Dashboards" prefix onNavigate={onNavigate} />
         <NavLink href="/visualizations" icon="chart" label="Visualizations" prefix onNavigate={onNavigate} />
         <NavLink href="/metrics" icon="metric" label="Metrics" prefix onNavigate={onNavigate} />
+        <NavLink href="/journey" icon="journey" label="Journeys" prefix onNavigate={onNavigate} />
       </ul>
       <h2 class={styles.group} id="nav-quality">
         Quality
@@ -169,6 +185,9 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         <NavLink href="/settings/sources" icon="source" label="Sources" prefix onNavigate={onNavigate} />
         {session.can("export.run") && (
           <NavLink href="/settings/exports" icon="export" label="Exports" onNavigate={onNavigate} />
+        )}
+        {session.can("settings.manage") && (
+          <NavLink href="/settings/reveal-log" icon="eye" label="Reveal log" onNavigate={onNavigate} />
         )}
       </ul>
       <h2 class={styles.group} id="nav-developers">

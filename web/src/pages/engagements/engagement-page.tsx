@@ -2,16 +2,18 @@ import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import type { EngagementDetail } from "../../../../schemas/engagements";
 import { api, messageOf } from "../../api";
+import { buttonClass } from "../../components/button/button";
 import { Card } from "../../components/card/card";
 import { LoadError, Loading } from "../../components/list-state/list-state";
 import { PageHeader } from "../../components/page-header/page-header";
 import { ReviewPanel } from "../../components/review-panel/review-panel";
 import { formatSeconds } from "../../lib/analytics";
 import { formatDateTime } from "../../lib/format";
+import { journeyHref } from "../../lib/journey";
 import styles from "./engagements.module.css";
 import { EngagementTable } from "./engagements-page";
 
-/** `/engagements/:id`: one engagement, its customer and conversation (until the customer journey exists). */
+/** `/engagements/:id`: every attribute and fact of one engagement; the journey links here for the details. */
 export function EngagementPage() {
   const { params } = useRoute();
   const [detail, setDetail] = useState<EngagementDetail | null>(null);
@@ -56,6 +58,11 @@ export function EngagementPage() {
         eyebrow="Engagement"
         title={`${detail.type ?? "Engagement"} ${detail.startTime ? `· ${formatDateTime(detail.startTime)}` : ""}`}
         description={detail.externalId ? `ID in the source: ${detail.externalId}` : undefined}
+        actions={
+          <a class={buttonClass("primary")} href={journeyHref("engagements", detail.id)}>
+            Open in the customer journey
+          </a>
+        }
       />
       <div class={styles.columns}>
         <Card title="Details">
@@ -85,7 +92,9 @@ export function EngagementPage() {
             <>
               <p>{detail.customer.contacts.length ? detail.customer.contacts.join(", ") : "No known contacts."}</p>
               {detail.customer.masked && (
-                <p class={styles.muted}>Contacts are masked: revealing them needs the pii.reveal permission.</p>
+                <p class={styles.muted}>
+                  Contacts are masked. With the pii.reveal permission, reveal one in the customer journey.
+                </p>
               )}
             </>
           ) : (

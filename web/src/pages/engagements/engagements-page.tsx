@@ -12,11 +12,12 @@ import { Notice } from "../../components/notice/notice";
 import { PageHeader } from "../../components/page-header/page-header";
 import { decodeParam, formatSeconds } from "../../lib/analytics";
 import { formatDateTime, formatNumber } from "../../lib/format";
+import { journeyHref } from "../../lib/journey";
 import styles from "./engagements.module.css";
 
 const PAGE = 50;
 
-/** The columns every engagement list shows; the start time opens the engagement. */
+/** The columns every engagement list shows; the start time opens the customer journey at the engagement. */
 export function EngagementTable({
   rows,
   caption,
@@ -54,7 +55,7 @@ export function EngagementTable({
         {rows.map((r) => (
           <tr key={r.id}>
             <td>
-              <a class={styles.bold} href={`/engagements/${r.id}`}>
+              <a class={styles.bold} href={journeyHref("engagements", r.id)}>
                 {r.startTime ? formatDateTime(r.startTime) : "(no start)"}
               </a>
             </td>
@@ -147,7 +148,7 @@ export function EngagementsPage() {
         description={
           selection
             ? `${formatNumber(selection.engagements)} engagements as they matched on ${formatDateTime(selection.createdAt)}.`
-            : "The engagements behind the number you clicked, newest first. Open one to see its conversation."
+            : "The engagements behind the number you clicked, newest first. Open one to see it in the customer's journey."
         }
       />
       <Notice message={notice} />

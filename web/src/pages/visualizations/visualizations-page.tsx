@@ -15,6 +15,7 @@ import { PageHeader } from "../../components/page-header/page-header";
 import { type DrillRequest, VizView } from "../../components/viz-view/viz-view";
 import { attributeKey, DATE_PRESETS, type FilterOption, filterOptions, formatSeconds } from "../../lib/analytics";
 import { cx, formatDateTime } from "../../lib/format";
+import { journeyHref } from "../../lib/journey";
 import type { PagedList } from "../../lib/paged-list";
 import { session } from "../../session";
 import layout from "../library-layout.module.css";
@@ -252,7 +253,7 @@ function EngagementRows({ list, caption }: { list: EngagementList; caption: stri
           {rows.map((r) => (
             <tr key={r.id}>
               <td>
-                <a class={styles.bold} href={`/engagements/${r.id}`}>
+                <a class={styles.bold} href={journeyHref("engagements", r.id)}>
                   {r.startTime ? formatDateTime(r.startTime) : "(no start)"}
                 </a>
               </td>

@@ -1,0 +1,116 @@
+import { useContext } from "preact/hooks";
+import type { JourneyEngagement, JourneyReview, JourneyTurn, ReviewTargetScope } from "../../../../schemas/journey";
+import { formatSeconds } from "../../lib/analytics";
+import { formatDateTime } from "../../lib/format";
+import styles from "./journey.module.css";
+import { JourneyContext } from "./journey-context";
+import { channelName } from "./journey-icons";
+
+export interface ActionPaneProps {
+  engagementId: string;
+  turnId?: string;
+  scope: ReviewTargetScope;
+}
+
+const SCOPE_TITLES: Record<ReviewTargetScope, string> = {
+  engagement: "Engagement",
+  customerTurn: "Customer turn",
+  agentTurn: "Agent turn",
+  botTurn: "Bot turn",
+};
+
+/** One review, read-only: what was answered or tagged, by whom, and where it stands. */
+function ReviewItem({ review }: { review: JourneyReview }) {
+  const what = review.answer ? `${review.question ?? "Question"}: ${review.answer}` : (review.question ?? review.type);
+  return (
+    <li class={styles.review}>
+      <p class={styles.reviewWhat}>
+        {what ?? "Review"}
+        {review.score !== null && review.answer === null && <span> ({review.score})</span>}
+      </p>
+      <p class={styles.reviewMeta}>
+        {[review.reviewer ?? "Unknown reviewer", review.kind, review.status, review.time && formatDateTime(review.time)]
+          .filter(Boolean)
+          .join(" · ")}
+      </p>
+      {review.comment && <p class={styles.reviewComment}>{review.comment}</p>}
+    </li>
+  );
+}
+
+function Summary({ engagement, turn }: { engagement: JourneyEngagement; turn: JourneyTurn | undefined }) {
+  const rows: [string, string | null][] = turn
+    ? [
+        ["Who", turn.participantName],
+        ["When", turn.time && formatDateTime(turn.time)],
+        ["Channel", channelName(turn.channelType)],
+        ["Response time", turn.responseSeconds === null ? null : formatSeconds(turn.responseSeconds)],
+        ["Engagement", `${engagement.type ?? "Engagement"} · ${engagement.label}`],
+      ]
+    : [
+        ["Type", engagement.type],
+        ["Handled by", engagement.agent?.name ?? engagement.externalAgent?.name ?? null],
+        ["Queue", engagement.queue?.name ?? null],
+        ["Channel", engagement.channel?.name ?? channelName(engagement.channelType)],
+        ["Started", engagement.startTime && formatDateTime(engagement.startTime)],
+        ["Ended", engagement.endTime && formatDateTime(engagement.endTime)],
+        ["Outcome", engagement.outcome?.name ?? engagement.outcomeType],
+      ];
+  return (
+    <dl class={styles.summary}>
+      {rows
+        .filter(([, v]) => v)
+        .map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+/**
+ * The action pane's target: the selected engagement or turn and its reviews, read-only. Review
+ * forms, feedback, "Ask" and similar turns take their place here as they arrive.
+ */
+export function ActionPane({ engagementId, turnId, scope }: ActionPaneProps) {
+  const journey = useContext(JourneyContext);
+  const conversations = journey?.conversations.value ?? [];
+  let engagement: JourneyEngagement | undefined;
+  let turn: JourneyTurn | undefined;
+  for (const c of conversations) {
+    engagement ??= c.engagements.find((e) => e.id === engagementId);
+    if (turnId) turn ??= c.items.find((i): i is JourneyTurn => i.kind === "turn" && i.id === turnId);
+  }
+  if (!engagement) {
+    return <p class={styles.muted}>This engagement is no longer loaded. Pick one in the conversations pane.</p>;
+  }
+  const reviews = engagement.reviews.filter((r) => (turnId ? r.turnId === turnId : r.turnId === null));
+  const onTurns = turnId ? 0 : engagement.reviews.length - reviews.length;
+  return (
+    <div class={styles.actionBody}>
+      <h2 class={styles.actionTitle}>{SCOPE_TITLES[scope]}</h2>
+      <Summary engagement={engagement} turn={turn} />
+      {turn?.content && <blockquote class={styles.quote}>{turn.content}</blockquote>}
+      <p>
+        <a href={`/engagements/${engagement.id}`}>All details of the engagement</a>
+      </p>
+      <h3 class={styles.actionSubtitle}>Reviews</h3>
+      {reviews.length === 0 ? (
+        <p class={styles.muted}>No reviews {turnId ? "of this turn" : "of the engagement as a whole"} yet.</p>
+      ) : (
+        <ul class={styles.reviews} aria-label="Reviews">
+          {reviews.map((r) => (
+            <ReviewItem key={r.id} review={r} />
+          ))}
+        </ul>
+      )}
+      {onTurns > 0 && (
+        <p class={styles.muted}>
+          And {onTurns} {onTurns === 1 ? "review" : "reviews"} of its turns: select a turn to see them.
+        </p>
+      )}
+    </div>
+  );
+}
