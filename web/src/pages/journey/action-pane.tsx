@@ -1,5 +1,6 @@
 import { useContext } from "preact/hooks";
-import type { JourneyEngagement, JourneyReview, JourneyTurn, ReviewTargetScope } from "../../../../schemas/journey";
+import type { JourneyEngagement, JourneyTurn, ReviewTargetScope } from "../../../../schemas/journey";
+import { ReviewPanel } from "../../components/review-panel/review-panel";
 import { formatSeconds } from "../../lib/analytics";
 import { formatDateTime } from "../../lib/format";
 import styles from "./journey.module.css";
@@ -18,25 +19,6 @@ const SCOPE_TITLES: Record<ReviewTargetScope, string> = {
   agentTurn: "Agent turn",
   botTurn: "Bot turn",
 };
-
-/** One review, read-only: what was answered or tagged, by whom, and where it stands. */
-function ReviewItem({ review }: { review: JourneyReview }) {
-  const what = review.answer ? `${review.question ?? "Question"}: ${review.answer}` : (review.question ?? review.type);
-  return (
-    <li class={styles.review}>
-      <p class={styles.reviewWhat}>
-        {what ?? "Review"}
-        {review.score !== null && review.answer === null && <span> ({review.score})</span>}
-      </p>
-      <p class={styles.reviewMeta}>
-        {[review.reviewer ?? "Unknown reviewer", review.kind, review.status, review.time && formatDateTime(review.time)]
-          .filter(Boolean)
-          .join(" · ")}
-      </p>
-      {review.comment && <p class={styles.reviewComment}>{review.comment}</p>}
-    </li>
-  );
-}
 
 function Summary({ engagement, turn }: { engagement: JourneyEngagement; turn: JourneyTurn | undefined }) {
   const rows: [string, string | null][] = turn
@@ -71,8 +53,8 @@ function Summary({ engagement, turn }: { engagement: JourneyEngagement; turn: Jo
 }
 
 /**
- * The action pane's target: the selected engagement or turn and its reviews, read-only. Review
- * forms, feedback, "Ask" and similar turns take their place here as they arrive.
+ * The action pane's target: the selected engagement or turn, its reviews with their feedback,
+ * and the review forms allowed for it (ReviewPanel). "Ask" and similar turns come with search.
  */
 export function ActionPane({ engagementId, turnId, scope }: ActionPaneProps) {
   const journey = useContext(JourneyContext);
@@ -86,8 +68,6 @@ export function ActionPane({ engagementId, turnId, scope }: ActionPaneProps) {
   if (!engagement) {
     return <p class={styles.muted}>This engagement is no longer loaded. Pick one in the conversations pane.</p>;
   }
-  const reviews = engagement.reviews.filter((r) => (turnId ? r.turnId === turnId : r.turnId === null));
-  const onTurns = turnId ? 0 : engagement.reviews.length - reviews.length;
   return (
     <div class={styles.actionBody}>
       <h2 class={styles.actionTitle}>{SCOPE_TITLES[scope]}</h2>
@@ -97,20 +77,12 @@ export function ActionPane({ engagementId, turnId, scope }: ActionPaneProps) {
         <a href={`/engagements/${engagement.id}`}>All details of the engagement</a>
       </p>
       <h3 class={styles.actionSubtitle}>Reviews</h3>
-      {reviews.length === 0 ? (
-        <p class={styles.muted}>No reviews {turnId ? "of this turn" : "of the engagement as a whole"} yet.</p>
-      ) : (
-        <ul class={styles.reviews} aria-label="Reviews">
-          {reviews.map((r) => (
-            <ReviewItem key={r.id} review={r} />
-          ))}
-        </ul>
-      )}
-      {onTurns > 0 && (
-        <p class={styles.muted}>
-          And {onTurns} {onTurns === 1 ? "review" : "reviews"} of its turns: select a turn to see them.
-        </p>
-      )}
+      <ReviewPanel
+        key={`${engagement.id}:${turnId ?? ""}`}
+        engagementId={engagement.id}
+        turnId={turnId}
+        scope={scope}
+      />
     </div>
   );
 }
