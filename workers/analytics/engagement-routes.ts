@@ -140,7 +140,7 @@ export const engagementRoutes = router()
         row.customer_pid
           ? raw
               .prepare(
-                "SELECT contact FROM customer_contact WHERE account_id = ?1 AND customer_pid = ?2 ORDER BY contact LIMIT 20",
+                "SELECT contact FROM customer_contact INDEXED BY customer_contact_customer WHERE account_id = ?1 AND customer_pid = ?2 ORDER BY contact LIMIT 20",
               )
               .bind(accountId, row.customer_pid)
               .all<{ contact: string }>()
