@@ -14,6 +14,7 @@ import { exportJobRoutes, exportRoutes } from "./export/routes";
 import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
+import { liveRoutes } from "./live/routes";
 import { modelRoutes } from "./model/routes";
 
 /** JSON bodies of the management APIs stay small; uploads have their own routes and limits. */
@@ -42,6 +43,7 @@ api.route("/visualizations", visualizationRoutes);
 api.route("/dashboards", dashboardRoutes);
 api.route("/engagements", engagementRoutes);
 api.route("/selections", selectionRoutes);
+api.route("/live", liveRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -53,6 +55,11 @@ api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
   scheme: "bearer",
   description: "An account API key with the scope the route names (`ingest` or `export`).",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "yourLogic", {
+  type: "http",
+  scheme: "bearer",
+  description: "The account's Your Logic shared secret (Settings → Your Logic), on Your Logic's callbacks only.",
 });
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
@@ -71,6 +78,10 @@ api.doc31("/openapi.json", {
       name: "Export API",
       description:
         "Raw data as CSV per 24-hour range: start an export, poll its status, download the files (links valid one hour).",
+    },
+    {
+      name: "Live conversations",
+      description: "Your Logic settings and callbacks, and live conversations' state (docs/your-logic.md).",
     },
     {
       name: "Analytics",
