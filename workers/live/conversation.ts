@@ -252,7 +252,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
       this.sql.exec("INSERT INTO participant (id, type, joined_ms) VALUES ('customer', 'CUSTOMER', ?)", now);
       this.openEngagement(engage ? "BOT" : "QUEUE", null, now);
     });
-    await this.sync();
+    await this.afterChange();
     return ok({ state: this.snapshot(), customerToken: token });
   }
 
