@@ -15,6 +15,7 @@ import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { customerRoutes, journeyRoutes, piiRevealRoutes } from "./journey/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
+import { liveRoutes } from "./live/routes";
 import { modelRoutes } from "./model/routes";
 import { formRoutes } from "./qa/form-routes";
 import { questionRoutes } from "./qa/question-routes";
@@ -52,6 +53,7 @@ api.route("/reviews", reviewRoutes);
 api.route("/journeys", journeyRoutes);
 api.route("/customers", customerRoutes);
 api.route("/pii-reveals", piiRevealRoutes);
+api.route("/live", liveRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -63,6 +65,11 @@ api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   type: "http",
   scheme: "bearer",
   description: "An account API key with the scope the route names (`ingest` or `export`).",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "yourLogic", {
+  type: "http",
+  scheme: "bearer",
+  description: "The account's Your Logic shared secret (Settings → Your Logic), on Your Logic's callbacks only.",
 });
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
@@ -81,6 +88,10 @@ api.doc31("/openapi.json", {
       name: "Export API",
       description:
         "Raw data as CSV per 24-hour range: start an export, poll its status, download the files (links valid one hour).",
+    },
+    {
+      name: "Live conversations",
+      description: "Your Logic settings and callbacks, and live conversations' state (docs/your-logic.md).",
     },
     {
       name: "Analytics",

@@ -1,7 +1,8 @@
 import type { ApiKeyScope, Permission, Role } from "../schemas/accounts";
 
 /**
- * Bindings from `wrangler types`, plus optional secrets: the local-only demo bootstrap token
+ * Bindings from `wrangler types` (DB, FILES, JOBS, ASSETS, and CONVERSATION: the live
+ * conversations' Durable Object namespace, `ConversationRoom`), plus optional secrets: the local-only demo bootstrap token
  * `npm start` passes, and R2's S3 credentials, with which export links are R2 presigned URLs.
  */
 export type Bindings = Env & {

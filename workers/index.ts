@@ -7,6 +7,8 @@ import { requeueStalledExports, runExportJob } from "./export/consumer";
 import { expireUploadLinks, runIngestJob } from "./ingest/consumer";
 import { refreshStatistics } from "./ingest/pipeline";
 
+export { ConversationRoom } from "./live/conversation";
+
 /** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links and of stalled exports. */
 export default {
   fetch: app.fetch,

@@ -137,6 +137,10 @@ describe("GET /api/v1/openapi.json", () => {
         "post /auth/sign-out",
         "post /sources",
         "post /users",
+        "get /live/your-logic",
+        "put /live/your-logic",
+        "post /live/your-logic/accounts/{account}/conversations/{conversation}",
+        "get /live/conversations/{conversation}",
       ].sort(),
     );
   });

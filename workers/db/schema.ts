@@ -864,3 +864,21 @@ export const piiReveal = sqliteTable(
     index("pii_reveal_user").on(t.accountId, t.userId, t.revealedAt, t.id),
   ],
 );
+
+// ───────────────────────────── live conversations ─────────────────────────────
+
+/**
+ * An account's Your Logic: the one endpoint events go to and the shared secret, sealed with
+ * AES-GCM under SIGNING_SECRET (Brine must send it back, so it cannot be a hash).
+ */
+export const yourLogic = sqliteTable("your_logic", {
+  accountId: accountId().primaryKey(),
+  url: text("url").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  expirySeconds: integer("expiry_seconds").notNull().default(20),
+  secretSealed: text("secret_sealed").notNull(),
+  secretHint: text("secret_hint").notNull(),
+  updatedBy: text("updated_by"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});

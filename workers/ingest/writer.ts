@@ -10,7 +10,7 @@ export type WriteTarget =
 const sqlCache = new Map<string, string>();
 
 /** `INSERT … ON CONFLICT DO UPDATE` for exactly these columns, so absent properties keep their old values. */
-function upsertSql(table: string, key: readonly string[], columns: readonly string[]): string {
+export function upsertSql(table: string, key: readonly string[], columns: readonly string[]): string {
   const cacheKey = `${table}|${key.join(",")}|${columns.join(",")}`;
   let sql = sqlCache.get(cacheKey);
   if (!sql) {

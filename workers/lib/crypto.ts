@@ -80,3 +80,61 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 /** A burned-in hash to verify against when the user does not exist, so timing matches. */
 export const DUMMY_PASSWORD_HASH =
   "pbkdf2-sha256$100000$00000000000000000000000000000000$0000000000000000000000000000000000000000000000000000000000000000";
+
+function fromBase64Url(value: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(value.replace(/-/g, "+").replace(/_/g, "/"));
+  const out = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Standard base64 (with padding). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+async function sealingKey(signingSecret: string, purpose: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey("raw", encoder.encode(signingSecret), "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: encoder.encode(`brine:${purpose}`) },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+
+/**
+ * Encrypts a secret Brine must be able to read back (a webhook's shared secret), with AES-GCM
+ * under a key derived from `signingSecret` for `purpose`: `v1.<iv>.<ciphertext>`, base64url.
+ */
+export async function sealSecret(signingSecret: string, purpose: string, plaintext: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const key = await sealingKey(signingSecret, purpose);
+  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, encoder.encode(plaintext));
+  return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+}
+
+/** The plaintext of `sealSecret`'s output; throws when it was sealed under another key or altered. */
+export async function openSecret(signingSecret: string, purpose: string, sealed: string): Promise<string> {
+  const [version, iv, data] = sealed.split(".");
+  if (version !== "v1" || !iv || !data) throw new Error("not a sealed secret");
+  const key = await sealingKey(signingSecret, purpose);
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64Url(iv) }, key, fromBase64Url(data));
+  return new TextDecoder().decode(plain);
+}
+
+/**
+ * A Standard Webhooks signature (`v1,<base64 HMAC-SHA-256>` over `id.timestamp.body`). A
+ * `whsec_<base64>` secret signs with its decoded bytes, any other secret with its UTF-8 bytes.
+ */
+export async function webhookSignature(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  const keyBytes = secret.startsWith("whsec_")
+    ? Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0))
+    : encoder.encode(secret);
+  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${id}.${timestamp}.${body}`));
+  return `v1,${toBase64(new Uint8Array(mac))}`;
+}
