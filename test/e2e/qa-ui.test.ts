@@ -77,15 +77,12 @@ describe("quality assurance in the app", () => {
 
     // An agent engagement from the Quality dashboard, and its team's Tags Applied before.
     await page.goto(`${demo.url}/dashboards/quality`);
-    await page
-      .getByRole("region", { name: "Recent Engagements" })
-      .getByRole("link", { name: "List the engagements" })
-      .first()
-      .click();
-    await page.waitForURL((u) => u.pathname === "/engagements");
-    await page.getByRole("table").getByRole("row").nth(1).getByRole("link").click();
-    await page.waitForURL((u) => /^\/engagements\/[\w-]+$/.test(u.pathname));
-    const engagementUrl = page.url();
+    // Engagement rows open the journey; the engagement's own page has its details and the panel too.
+    const first = page.getByRole("region", { name: "Recent Engagements" }).getByRole("row").nth(1).getByRole("link");
+    const engagementId = (await first.getAttribute("href"))?.split("/").at(-1) ?? "";
+    expect(engagementId).not.toBe("");
+    const engagementUrl = `${demo.url}/engagements/${engagementId}`;
+    await page.goto(engagementUrl);
     const teamField = page.locator("dt", { hasText: "Engaged team" }).locator("xpath=following-sibling::dd");
     const team = (await teamField.textContent())?.trim() ?? "";
     expect(team).not.toBe("");
