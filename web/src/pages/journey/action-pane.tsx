@@ -76,7 +76,6 @@ export function ActionPane({ engagementId, turnId, scope }: ActionPaneProps) {
       <p>
         <a href={`/engagements/${engagement.id}`}>All details of the engagement</a>
       </p>
-      <h3 class={styles.actionSubtitle}>Reviews</h3>
       <ReviewPanel
         key={`${engagement.id}:${turnId ?? ""}`}
         engagementId={engagement.id}
