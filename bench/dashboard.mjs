@@ -40,8 +40,9 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Zip, ZipDeflate } from "fflate";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
+import { rng } from "../scripts/lib/rng.mjs";
 import { startBrine } from "./lib/app.mjs";
-import { runLine, writeSection } from "./lib/report.mjs";
+import { log, median, runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
@@ -77,42 +78,8 @@ const secs = (s) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
 const ms = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : fmt(x));
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const log = (text) => process.stderr.write(`${text}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ───────────── the data ─────────────
-
-/** xorshift32, so every run loads the same data. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-    /** Roughly log-normal positive values around `median`. */
-    around: (median, spread = 0.5) => median * Math.exp((next() + next() + next() - 1.5) * spread * 1.6),
-    /** One of `[…, weight]` rows, in proportion to the last element. */
-    weighted: (rows) => {
-      let w = next() * rows.reduce((s, row) => s + row.at(-1), 0);
-      for (const row of rows) {
-        w -= row.at(-1);
-        if (w <= 0) return row;
-      }
-      return rows.at(-1);
-    },
-  };
-}
 
 const CHANNEL_TYPES = [
   ["CHAT", 0.38],

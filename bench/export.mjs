@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { Zip, ZipDeflate } from "fflate";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
 import { resetPeak, startBrine, vm, workerdPids } from "./lib/app.mjs";
-import { runLine, writeSection } from "./lib/report.mjs";
+import { log, runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const SIZE = {
@@ -71,23 +71,6 @@ const size = (b) =>
       ? `${(b / 1024 / 1024).toFixed(1)} MB`
       : mb(b);
 const secs = (s) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
-const log = (text) => process.stderr.write(`${text}\n`);
-
-/** xorshift32, so every run loads the same data. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-  };
-}
 
 /** Customer and agent lines of the ABCD chats, with a few that CSV must quote or neutralise. */
 function transcriptLines() {
@@ -687,6 +670,7 @@ function dumpSql(dataset, accountId, header) {
 const BETTER_SQLITE_DUMP = `
 import Database from "better-sqlite3";
 import { writeFileSync } from "node:fs";
+import { rng } from "../scripts/lib/rng.mjs";
 const [db, sql, out] = process.argv.slice(1);
 const cell = (v) => v === null ? "" : typeof v === "string" && /[",\\r\\n]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : String(v);
 const stmt = new Database(db, { readonly: true }).prepare(sql).raw();

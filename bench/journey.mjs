@@ -24,8 +24,9 @@ import Database from "better-sqlite3";
 import { Zip, ZipDeflate } from "fflate";
 import { chromium } from "playwright-core";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
+import { rng } from "../scripts/lib/rng.mjs";
 import { startBrine } from "./lib/app.mjs";
-import { runLine, writeSection } from "./lib/report.mjs";
+import { log, median, runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 30));
@@ -53,30 +54,8 @@ const iso = (s) => new Date(Math.round(s) * 1000).toISOString().replace(/\.\d{3}
 const fmt = (n) => Math.round(n).toLocaleString("en");
 const ms = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : fmt(x));
 const ratio = (a, b) => `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×`;
-const log = (text) => process.stderr.write(`${text}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ───────────── the data ─────────────
-
-/** xorshift32, so every run loads the same data. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-  };
-}
 
 const QUEUES = ["Orders", "Returns", "Billing", "Shipping", "Account Help", "Website", "Sales", "Complaints"];
 const OUTCOMES = ["Resolved", "Refund Issued", "Information Provided", "Escalated", "Callback Scheduled"];

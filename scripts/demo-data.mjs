@@ -6,28 +6,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { strToU8, zipSync } from "fflate";
+import { rng } from "./lib/rng.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DAY = 86_400;
-
-/** xorshift32: small, fast, and the same everywhere. */
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-    /** Roughly log-normal positive values around `median`. */
-    around: (median, spread = 0.5) => median * Math.exp((next() + next() + next() - 1.5) * spread * 1.6),
-  };
-}
 
 /** Picks from `[…, weight]` rows in proportion to their weights. */
 function weighted(r, rows) {

@@ -33,3 +33,13 @@ export function writeSection(name, lines) {
   mkdirSync("docs", { recursive: true });
   writeFileSync(FILE, `${HEADER.join("\n")}\n${body}`);
 }
+
+/** Progress on stderr, so stdout keeps only the report. */
+export const log = (text) => process.stderr.write(`${text}\n`);
+
+/** The median of a list of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
