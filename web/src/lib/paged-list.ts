@@ -158,3 +158,34 @@ export function pagedList<T extends { id: string }>(path: string, pageSize = 50)
 
 /** The list part of a page model, for components that render any paged list. */
 export type PagedList<T> = ReturnType<typeof cursorList<T>>;
+
+/** How long typing pauses before a list's search is sent. */
+const SEARCH_DELAY_MS = 250;
+
+/**
+ * A cursor-paged list with a name search (sent as `q` once typing pauses) and one choice
+ * filter sent as `filterParam`, as the catalog pages have. Use inside a `createModel` factory.
+ */
+export function searchableList<T, F extends string>(path: string, keyOf: (item: T) => string, filterParam: string) {
+  const search = signal("");
+  const filter = signal<F | "">("");
+  const list = cursorList<T>(path, { keyOf, pageSize: 50 });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  effect(() => () => clearTimeout(timer));
+  const apply = () =>
+    list.setQuery({ q: search.peek().trim() || undefined, [filterParam]: filter.peek() || undefined });
+  return {
+    list,
+    search: search as ReadonlySignal<string>,
+    filter: filter as ReadonlySignal<F | "">,
+    setSearch(q: string) {
+      search.value = q;
+      clearTimeout(timer);
+      timer = setTimeout(() => void apply(), SEARCH_DELAY_MS);
+    },
+    setFilter(value: F | "") {
+      filter.value = value;
+      void apply();
+    },
+  };
+}

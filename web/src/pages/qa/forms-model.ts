@@ -1,33 +1,17 @@
-import { createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
+import { createModel, type ReadonlySignal, signal } from "@preact/signals";
 import type { FormBlock, FormInput, Question, ReviewForm, ReviewScope } from "../../../../schemas/qa";
 import { ApiError, api, fieldErrorsOf, isAbort, isNotFound, messageOf } from "../../api";
-import { abortedOnDispose, cursorList } from "../../lib/paged-list";
+import { abortedOnDispose, searchableList } from "../../lib/paged-list";
 import { allItems, BLOCK_TYPES } from "../../lib/qa";
-
-const SEARCH_DELAY_MS = 250;
 
 /** `/quality/forms`: the forms, filtered by where they may be used and by name. */
 export const FormsModel = createModel(() => {
-  const search = signal("");
-  const scope = signal<ReviewScope | "">("");
-  const list = cursorList<ReviewForm>("/review-forms", { keyOf: (f) => f.id, pageSize: 50 });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  effect(() => () => clearTimeout(timer));
-  const apply = () => list.setQuery({ q: search.peek().trim() || undefined, scope: scope.peek() || undefined });
-  return {
-    list,
-    search: search as ReadonlySignal<string>,
-    scope: scope as ReadonlySignal<ReviewScope | "">,
-    setSearch(q: string) {
-      search.value = q;
-      clearTimeout(timer);
-      timer = setTimeout(() => void apply(), SEARCH_DELAY_MS);
-    },
-    setScope(s: ReviewScope | "") {
-      scope.value = s;
-      void apply();
-    },
-  };
+  const { list, search, filter, setSearch, setFilter } = searchableList<ReviewForm, ReviewScope>(
+    "/review-forms",
+    (f) => f.id,
+    "scope",
+  );
+  return { list, search, scope: filter, setSearch, setScope: setFilter };
 });
 
 /** A block as the editor holds it, with a key that follows it when it moves. */

@@ -1,32 +1,16 @@
-import { computed, createModel, effect, type ReadonlySignal, signal } from "@preact/signals";
+import { computed, createModel, type ReadonlySignal, signal } from "@preact/signals";
 import type { Question, QuestionInput, QuestionType } from "../../../../schemas/qa";
 import { ApiError, api, fieldErrorsOf, isAbort, isNotFound, messageOf } from "../../api";
-import { abortedOnDispose, cursorList } from "../../lib/paged-list";
-
-const SEARCH_DELAY_MS = 250;
+import { abortedOnDispose, searchableList } from "../../lib/paged-list";
 
 /** `/quality/questions`: the catalog, filtered by type and by part of the name. */
 export const QuestionsModel = createModel(() => {
-  const search = signal("");
-  const type = signal<QuestionType | "">("");
-  const list = cursorList<Question>("/questions", { keyOf: (q) => q.id, pageSize: 50 });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  effect(() => () => clearTimeout(timer));
-  const apply = () => list.setQuery({ q: search.peek().trim() || undefined, type: type.peek() || undefined });
-  return {
-    list,
-    search: search as ReadonlySignal<string>,
-    type: type as ReadonlySignal<QuestionType | "">,
-    setSearch(q: string) {
-      search.value = q;
-      clearTimeout(timer);
-      timer = setTimeout(() => void apply(), SEARCH_DELAY_MS);
-    },
-    setType(t: QuestionType | "") {
-      type.value = t;
-      void apply();
-    },
-  };
+  const { list, search, filter, setSearch, setFilter } = searchableList<Question, QuestionType>(
+    "/questions",
+    (q) => q.id,
+    "type",
+  );
+  return { list, search, type: filter, setSearch, setType: setFilter };
 });
 
 /** An answer as the editor holds it: the score as typed. */
