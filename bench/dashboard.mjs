@@ -25,23 +25,13 @@
 // baseline runs (default 5; items alone and Brine's SQL take 3); BENCH_KEEP=1 keeps the
 // temporary folder (ZIP, app state with the D1 file, its copy).
 import { createHash } from "node:crypto";
-import {
-  copyFileSync,
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { Zip, ZipDeflate } from "fflate";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
 import { rng } from "../scripts/lib/rng.mjs";
-import { startBrine } from "./lib/app.mjs";
+import { signIn, startBrine, writeZip } from "./lib/app.mjs";
 import { log, median, runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -501,42 +491,7 @@ function makeData() {
   return { small, conversations: conversation() };
 }
 
-/** Writes `files` (`[name, lines]`) as the ZIP for the Ingest API; returns its path, size and line count. */
-async function writeZip(path, files) {
-  const out = createWriteStream(path);
-  const zip = new Zip((err, chunk, final) => {
-    if (err) throw err;
-    out.write(chunk);
-    if (final) out.end();
-  });
-  let records = 0;
-  for (const [name, lines] of files) {
-    const entry = new ZipDeflate(name, { level: 1 });
-    zip.add(entry);
-    entry.push(Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join("")), true);
-    records += lines.length;
-  }
-  zip.end();
-  await new Promise((done) => out.on("finish", done));
-  return { path, size: statSync(path).size, records };
-}
-
 // ───────────── Brine ─────────────
-
-async function signIn(url, demo) {
-  const response = await fetch(new URL("/api/v1/auth/sign-in", url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: demo.email, password: demo.password }),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`sign-in: ${response.status} ${JSON.stringify(body)}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { url, cookie, csrf: body.csrfToken };
-}
 
 async function call(session, path, body) {
   const response = await fetch(new URL(path, session.url), {

@@ -21,11 +21,10 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, w
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { Zip, ZipDeflate } from "fflate";
 import { chromium } from "playwright-core";
 import { ingestZip } from "../scripts/lib/ingest-client.mjs";
 import { rng } from "../scripts/lib/rng.mjs";
-import { startBrine } from "./lib/app.mjs";
+import { signIn, startBrine, writeZip } from "./lib/app.mjs";
 import { log, median, runLine, writeSection } from "./lib/report.mjs";
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -274,45 +273,7 @@ function makeData() {
   return { files, personTurns };
 }
 
-/** Writes the files as one ZIP for the Ingest API. */
-async function writeZip(path, files) {
-  const { createWriteStream } = await import("node:fs");
-  const out = createWriteStream(path);
-  const zip = new Zip((err, chunk, final) => {
-    if (err) throw err;
-    out.write(chunk);
-    if (final) out.end();
-  });
-  let records = 0;
-  for (const [name, lines] of Object.entries(files)) {
-    const entry = new ZipDeflate(name, { level: 1 });
-    zip.add(entry);
-    entry.push(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join("")), true);
-    records += lines.length;
-  }
-  zip.end();
-  await new Promise((done) => out.on("finish", done));
-  return { path, size: statSync(path).size, records };
-}
-
 // ───────────── Brine over HTTP ─────────────
-
-async function signIn(url, demo) {
-  const response = await fetch(new URL("/api/v1/auth/sign-in", url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: demo.email, password: demo.password }),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`sign-in: ${response.status} ${JSON.stringify(body)}`);
-  return {
-    url,
-    cookie: response.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; "),
-  };
-}
 
 async function get(session, path) {
   const response = await fetch(new URL(`/api/v1${path}`, session.url), { headers: { cookie: session.cookie } });

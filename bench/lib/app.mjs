@@ -2,9 +2,10 @@
 // memory of its workerd processes read from Linux /proc.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { Zip, ZipDeflate } from "fflate";
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -113,4 +114,40 @@ export function resetPeak(pid) {
   } catch {
     return false;
   }
+}
+
+/** Writes `files` (`[name, lines]` pairs or an object of them) as one ZIP for the Ingest API: its path, size and line count. */
+export async function writeZip(path, files) {
+  const out = createWriteStream(path);
+  const zip = new Zip((err, chunk, final) => {
+    if (err) throw err;
+    out.write(chunk);
+    if (final) out.end();
+  });
+  let records = 0;
+  for (const [name, lines] of Array.isArray(files) || files instanceof Map ? files : Object.entries(files)) {
+    const entry = new ZipDeflate(name, { level: 1 });
+    zip.add(entry);
+    entry.push(Buffer.from(lines.map((line) => `${JSON.stringify(line)}\n`).join("")), true);
+    records += lines.length;
+  }
+  zip.end();
+  await new Promise((done) => out.on("finish", done));
+  return { path, size: statSync(path).size, records };
+}
+
+/** Signs in as the demo user: the session cookie and CSRF token for API calls. */
+export async function signIn(url, demo) {
+  const response = await fetch(new URL("/api/v1/auth/sign-in", url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: demo.email, password: demo.password }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`sign-in: ${response.status} ${JSON.stringify(body)}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return { url, cookie, csrf: body.csrfToken };
 }
