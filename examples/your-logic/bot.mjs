@@ -4,7 +4,7 @@
 // The shop and its policies are made up for this example. The topics, the four refund methods,
 // the shipping statuses and the membership levels follow the agent guidelines of ABCD, the
 // Action-Based Conversations Dataset (github.com/asappresearch/abcd, MIT License,
-// Copyright (c) 2021 ASAPP Research; see data/abcd/ and /work/shared/data/abcd/LICENSE).
+// Copyright (c) 2021 ASAPP Research; the license is in data/abcd/LICENSE).
 
 /** The QUESTION the menu is sent as; its turns carry this externalId, so the bot knows it greeted. */
 export const MENU_ID = "main-menu";
