@@ -5,7 +5,7 @@ import { cpus, totalmem } from "node:os";
 
 const FILE = "docs/benchmarks.md";
 /** Sections in the order the file lists them. */
-const ORDER = ["ingest", "export", "dashboard", "journey"];
+const ORDER = ["ingest", "export", "dashboard", "journey", "live"];
 
 const HEADER = [
   "# Benchmarks",
