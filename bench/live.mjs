@@ -43,6 +43,8 @@ const ORDER_EACH = 100;
 const LATENCY_EACH = 25;
 /** Where the bench's customers say they are; the brand allows it. */
 const ORIGIN = "http://localhost:8788";
+/** Customers opening their conversation and socket at the same moment. */
+const OPEN_AT_ONCE = 10;
 /** How long without a single new echo before the rest count as lost. */
 const STALL_MS = 60_000;
 
@@ -193,9 +195,14 @@ async function allEchoes(customers, prefix, each) {
     customers.reduce((n, c) => n + c.echoes.filter((e) => e.content.startsWith(`echo ${prefix}:`)).length, 0);
   let last = -1;
   let lastChange = performance.now();
+  let lastLog = performance.now();
   for (;;) {
     const n = count();
     if (n >= customers.length * each) return;
+    if (performance.now() - lastLog > 10_000) {
+      log(`  ${fmt(n)} of ${fmt(customers.length * each)} echoes`);
+      lastLog = performance.now();
+    }
     if (n !== last) {
       last = n;
       lastChange = performance.now();
@@ -267,7 +274,15 @@ try {
     allowedOrigins: [ORIGIN],
   });
   const accountId = brine.demo.accountId;
-  const open = (n) => Promise.all(Array.from({ length: n }, () => customer(url, accountId, brand.id)));
+  /** `n` customers, opened ten at a time (as many sockets opening at once as a busy site sees). */
+  const open = async (n) => {
+    const opened = [];
+    while (opened.length < n) {
+      const batch = Math.min(OPEN_AT_ONCE, n - opened.length);
+      opened.push(...(await Promise.all(Array.from({ length: batch }, () => customer(url, accountId, brand.id)))));
+    }
+    return opened;
+  };
 
   log(`latency: ${RUNS} messages one at a time (after ${WARMUP} to warm up)`);
   const solos = [];
@@ -278,6 +293,7 @@ try {
     if ((i - 1) % LATENCY_EACH === 0) solos.push((await open(1))[0]);
     const solo = solos.at(-1);
     const [sent, back] = await solo.say(`L:${i}`);
+    if (i % 100 === 0) log(`  ${i} of ${WARMUP + RUNS}`);
     if (i <= WARMUP) continue;
     throughBrine.push(back - sent);
     handlingTimes.push(bot.handling.get(`${solo.conversationPid}/L:${i}`) ?? 0);
