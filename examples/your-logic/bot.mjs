@@ -175,9 +175,9 @@ function act(event) {
   }
 }
 
-/** Whether a REVIEW trigger is a thumbs down (Brine's widget sends value DOWN; seed 003 names the answer). */
+/** Whether a REVIEW trigger is a thumbs down (`answerName` "Thumbs Down", as seed 003 names it). */
 function thumbsDown(trigger) {
-  return [trigger.value, trigger.review, trigger.answerName].some((v) => typeof v === "string" && /down/i.test(v));
+  return typeof trigger.answerName === "string" && /down/i.test(trigger.answerName);
 }
 
 /**
@@ -199,7 +199,7 @@ export function decide(event) {
         return act(event);
       case "REVIEW": {
         if (!thumbsDown(trigger) || completed) return [];
-        const why = trigger.reason ?? trigger.reviewReason;
+        const why = trigger.reviewReason;
         return [
           message("Sorry that did not help. I have asked a colleague to look at your question."),
           needsHelp(`The customer gave a bot answer a thumbs down${why ? `: ${why}` : "."}`),

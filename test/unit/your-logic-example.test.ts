@@ -317,14 +317,23 @@ describe("the example Your Logic: other triggers", () => {
   });
 
   it("asks for help after a thumbs down, and ignores a thumbs up", async () => {
-    const review = (value: string) =>
+    // The trigger as ConversationRoom.customerReview queues it.
+    const review = (answerName: string) =>
       makeEvent({
-        trigger: { type: "REVIEW", participantType: "CUSTOMER", turn: crypto.randomUUID(), value, reason: "Confusing" },
+        trigger: {
+          type: "REVIEW",
+          participantType: "CUSTOMER",
+          reviewType: "Customer",
+          questionName: "Thumbs Up/Down",
+          answerName,
+          reviewReason: "Confusing",
+          turn: crypto.randomUUID(),
+        },
       });
-    const down = await answer(syncUrl, review("DOWN"));
+    const down = await answer(syncUrl, review("Thumbs Down"));
     expect(types(down)).toEqual(["MESSAGE", "NEEDS_HELP"]);
     expect(down.actions[1]?.reason).toMatch(/thumbs down: Confusing/);
-    expect((await answer(syncUrl, review("UP"))).actions).toEqual([]);
+    expect((await answer(syncUrl, review("Thumbs Up"))).actions).toEqual([]);
   });
 
   it("asks whether anything else is needed when an agent completes their engagement", async () => {

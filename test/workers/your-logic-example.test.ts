@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decide, FAQ, PARTNER_EMAIL } from "../../examples/your-logic/bot.mjs";
 import type { ConversationState, LiveTurn } from "../../schemas/live";
-import { createAccount, signIn } from "./helpers";
+import { call, createAccount, signIn } from "./helpers";
 import { configureYourLogic, fakeYourLogic, json, startConversation, value } from "./live-helpers";
 
 // The example Your Logic's decisions (examples/your-logic/bot.mjs) answering the events of a real
@@ -17,8 +17,9 @@ afterEach(() => {
 });
 
 async function conversation() {
-  const { account, admin } = await createAccount();
-  await configureYourLogic(await signIn(admin.email));
+  const { account, admin: adminUser } = await createAccount();
+  const admin = await signIn(adminUser.email);
+  await configureYourLogic(admin);
   const started = await startConversation(account.id, {
     customer: { displayName: "Adam Novak", contacts: [{ contact: "adam@example.com", type: "Email" }] },
   });
@@ -32,7 +33,7 @@ async function conversation() {
   };
   const state = async () => value<ConversationState>(await started.stub.read());
   const lastBotTurn = async () => (await state()).turns.filter((t) => t.participantType === "BOT").at(-1) as LiveTurn;
-  return { ...started, next, state, lastBotTurn };
+  return { ...started, admin, next, state, lastBotTurn };
 }
 
 describe("the example Your Logic in a real conversation", () => {
@@ -97,7 +98,33 @@ describe("the example Your Logic in a real conversation", () => {
     value(await c.stub.customerAnswer({ turnPid: (await c.lastBotTurn()).pid, optionId: "partner" }));
     expect((await c.next()).actions).toEqual(["MESSAGE", "INVITE_EXTERNAL_AGENT", "NOTE"]);
     const after = await c.state();
-    expect(after.invitations).toMatchObject([{ email: PARTNER_EMAIL, by: "YOUR_LOGIC" }]);
+    expect(after.invitations).toMatchObject([{ contact: PARTNER_EMAIL, contactType: "Email", by: "YOUR_LOGIC" }]);
     expect(after.turns.at(-1)).toMatchObject({ type: "NOTE", participantType: "BOT" });
+  });
+
+  it("answers an agent's action button with a note, and a thumbs down with a request for help", async () => {
+    const c = await conversation();
+    await c.stub.customerMessage({ content: "hi" });
+    await c.next();
+    const greeting = (await c.state()).turns.find((t) => t.participantType === "BOT") as LiveTurn;
+    const buttons = await call("/api/v1/live/action-buttons", {
+      method: "PUT",
+      as: c.admin,
+      body: { items: [{ name: "create-ticket", label: "Create ticket", visibleToExternal: false }] },
+    });
+    expect(buttons.status).toBe(200);
+
+    value(await c.stub.pressAction({ agent: crypto.randomUUID(), action: "create-ticket" }));
+    expect(await c.next()).toMatchObject({ trigger: { type: "ACTION", action: "create-ticket" }, actions: ["NOTE"] });
+    expect((await c.state()).turns.at(-1)).toMatchObject({
+      type: "NOTE",
+      content: expect.stringMatching(/created ticket/),
+    });
+
+    value(await c.stub.customerReview({ turnPid: greeting.pid, value: "DOWN", reason: "Confusing" }));
+    expect(await c.next()).toMatchObject({ trigger: { type: "REVIEW" }, actions: ["MESSAGE", "NEEDS_HELP"] });
+    const after = await c.state();
+    expect(after.flags.needsHelp).toBe(true);
+    expect(after.needsHelpReason).toMatch(/thumbs down: Confusing/);
   });
 });
