@@ -1565,8 +1565,37 @@ export class ConversationRoom extends DurableObject<Bindings> {
     await this.ctx.storage.deleteAlarm();
   }
 
-  /** Writes what changed since the last sync to D1; on failure the alarm retries. */
-  private async sync(): Promise<void> {
+  /**
+   * Writes what changed since the last sync to D1, one write at a time: a call during a write waits
+   * for it and for one more that takes everything new since. Without this, a burst of N messages
+   * started N writes at once, each re-sending every row not yet marked synced, and every Your Logic
+   * event of the burst waited behind that D1 backlog (bench/live.mjs: no event left for minutes at
+   * 100 conversations × 100 messages).
+   */
+  private sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.syncAgain = false;
+          await this.syncOnce();
+        } while (this.syncAgain);
+      } finally {
+        this.syncing = null;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** The D1 write in progress, and whether something changed while it ran. */
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+
+  /** One write of what changed since the last sync to D1; on failure the alarm retries. */
+  private async syncOnce(): Promise<void> {
     const row = this.row();
     if (!row) return;
     const db = rawDbFor(this.env, row.account_id);
