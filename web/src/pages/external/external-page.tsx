@@ -91,7 +91,7 @@ function Conversation({ model }: { model: ExternalConversation }) {
         <TurnList
           conversation={c}
           typists={model.typists.value}
-          isMine={(t) => t.participantType === "EXTERNAL_AGENT" && t.participant === invitation.pid}
+          isMine={(t) => t.participantType === "EXTERNAL_AGENT" && t.participant === model.participant.value}
         />
         <Composer
           onSend={(kind, text) => model.send(kind, text)}
@@ -110,15 +110,14 @@ function Conversation({ model }: { model: ExternalConversation }) {
 function ExternalScreen({ token }: { token: string }) {
   const model = useModel(() => new ExternalModel(token));
   const state = model.state.value;
-  const code = model.errorCode.value;
-  if (state === "missing" || (state === "error" && code && code in LINK_PROBLEMS)) {
-    const problem = LINK_PROBLEMS[code && code in LINK_PROBLEMS ? code : "NOT_FOUND"] ?? {
-      title: "This link does not open a conversation",
-      text: "",
-    };
+  const raw = model.errorCode.value;
+  // A token that is not even shaped like one fails validation: to the person it is an invalid link.
+  const code = raw === "VALIDATION_FAILED" ? "LINK_INVALID" : state === "missing" ? "NOT_FOUND" : raw;
+  const problem = code ? LINK_PROBLEMS[code] : undefined;
+  if (problem && (state === "missing" || state === "error")) {
     return (
       <Frame title={problem.title}>
-        <div class={styles.problem} data-link-problem={code ?? "NOT_FOUND"}>
+        <div class={styles.problem} data-link-problem={code}>
           <h1 class={styles.title}>{problem.title}</h1>
           <p>{problem.text}</p>
         </div>

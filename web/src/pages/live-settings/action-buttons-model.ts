@@ -5,7 +5,7 @@ import type { ActionButton } from "../live/live-types";
 
 /** Buttons an account may have. */
 export const MAX_BUTTONS = 20;
-const NAME = /^[a-z0-9-]{1,64}$/;
+const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** A row being edited; `key` keeps its inputs when rows above it are removed. */
 export interface ButtonRow extends ActionButton {
@@ -17,7 +17,7 @@ function check(rows: ButtonRow[]): Record<string, string> {
   const out: Record<string, string> = {};
   const seen = new Set<string>();
   for (const r of rows) {
-    if (!NAME.test(r.name)) out[`${r.key}.name`] = "Lower-case letters, digits and dashes, up to 64.";
+    if (!NAME.test(r.name)) out[`${r.key}.name`] = "Lower-case letters, digits and dashes (not first), up to 64.";
     else if (seen.has(r.name)) out[`${r.key}.name`] = "Another button has this name.";
     seen.add(r.name);
     if (!r.label.trim()) out[`${r.key}.label`] = "Give the button a label.";

@@ -89,7 +89,7 @@ function ActionButtonsView() {
                           aria-label={`Label of button ${i + 1}`}
                           aria-invalid={labelError ? true : undefined}
                           aria-describedby={labelError ? `button-${r.key}-label-error` : undefined}
-                          maxLength={100}
+                          maxLength={60}
                           value={r.label}
                           onInput={(e) => model.update(r.key, { label: e.currentTarget.value })}
                         />

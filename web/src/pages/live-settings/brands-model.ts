@@ -133,7 +133,8 @@ export const BrandsModel = createModel(() => {
     submitCreate: () =>
       create.submit(async (input) => {
         const saved = await api.post<BrandSaved>("/live/brands", input);
-        secret.value = { brand: saved.name, secret: keep(saved) };
+        const made = keep(saved);
+        secret.value = made ? { brand: saved.name, secret: made } : null;
         create.reset(EMPTY_DRAFT);
         notice.value = `Brand “${saved.name}” was created.`;
       }),
@@ -183,7 +184,8 @@ export const BrandsModel = createModel(() => {
       rowError(brand.id, null);
       try {
         const saved = await api.post<BrandSaved>(`/live/brands/${brand.id}/rotate-secret`);
-        secret.value = { brand: saved.name, secret: keep(saved) };
+        const made = keep(saved);
+        secret.value = made ? { brand: saved.name, secret: made } : null;
       } catch (e) {
         rowError(brand.id, messageOf(e));
       } finally {

@@ -58,10 +58,10 @@ function BrandFields({ form, idPrefix }: { form: BrandForm; idPrefix: string }) 
         {(control) => <textarea {...control} rows={3} {...bind("origins")} />}
       </Field>
       <Field label="Opening message" hint="Optional; the first thing the chat says." error={errors.openingMessage}>
-        {(control) => <textarea {...control} rows={2} maxLength={4000} {...bind("openingMessage")} />}
+        {(control) => <textarea {...control} rows={2} maxLength={500} {...bind("openingMessage")} />}
       </Field>
       <Field label="Placeholder" hint="Optional; shown in the empty message box." error={errors.placeholder}>
-        {(control) => <input {...control} type="text" maxLength={200} {...bind("placeholder")} />}
+        {(control) => <input {...control} type="text" maxLength={100} {...bind("placeholder")} />}
       </Field>
     </div>
   );

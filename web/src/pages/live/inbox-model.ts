@@ -9,7 +9,7 @@ import type { InboxFrame, InboxItem, InboxSectionId } from "./live-types";
 /** Items a section loads at a time. */
 const PAGE = 20;
 /** The API's largest page: a refresh fetches everything shown so far in one request, up to this. */
-const MAX_PAGE = 200;
+const MAX_PAGE = 100;
 /** How long a burst of inbox changes is gathered before the sections are fetched again. */
 const REFRESH_DELAY_MS = 250;
 

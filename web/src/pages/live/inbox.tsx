@@ -23,7 +23,7 @@ export function channelLabel(channel: string): string {
 
 function Item({ item, now, current }: { item: InboxItem; now: number; current: boolean }) {
   const time = item.lastTurn?.time ?? item.updatedTime;
-  const agents = item.agents.map((a) => a.name).join(", ");
+  const agents = item.agents.map((a) => a.name ?? "An agent").join(", ");
   return (
     <li>
       <a

@@ -71,6 +71,7 @@ export type InboxSectionId = "mine" | "helpNeeded" | "recentlyLeft" | "all";
 
 export interface InboxItem {
   conversationPid: string;
+  customerPid: string;
   customerName: string | null;
   channel: string;
   brand: string | null;
@@ -81,7 +82,7 @@ export interface InboxItem {
   lastTurn: { time: string; participantType: ParticipantType; content: string } | null;
   startTime: string;
   updatedTime: string;
-  agents: { id: string; name: string }[];
+  agents: { id: string; name: string | null }[];
   leftAt?: string | null;
 }
 
@@ -111,6 +112,8 @@ export interface InvitationCreated {
 export interface ExternalView {
   conversation: ConversationState;
   invitation: { pid: string; name: string | null; contact: string; expiresAt: string };
+  /** The external agent's participant id in the conversation. */
+  participant: string;
   buttons: { name: string; label: string }[];
 }
 
@@ -141,5 +144,5 @@ export interface Brand {
 export type BrandInput = Pick<Brand, "name" | "color" | "allowedOrigins" | "openingMessage" | "placeholder">;
 
 export interface BrandSaved extends Brand {
-  secret: string;
+  secret: string | null;
 }
