@@ -93,8 +93,7 @@ function SignedInApp() {
         <Route path="/quality/questions/:id" component={QuestionPage} />
         <Route path="/quality/forms" component={FormsPage} />
         <Route path="/quality/forms/:id" component={FormPage} />
-        <Route path="/live" component={LivePage} />
-        <Route path="/live/:conversation" component={LivePage} />
+        <Route path="/live/:conversation?" component={LivePage} />
         <Route path="/journey" component={CustomersPage} />
         <Route path="/journey/:kind/:id" component={JourneyPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
