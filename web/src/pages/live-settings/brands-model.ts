@@ -24,7 +24,10 @@ export function draftOf(brand: Brand): BrandDraft {
   };
 }
 
-function inputOf(draft: BrandDraft): BrandInput {
+/** The body sent to create or edit a brand: every field, so an edit can clear one. */
+type BrandBody = Required<BrandInput>;
+
+function inputOf(draft: BrandDraft): BrandBody {
   return {
     name: draft.name.trim(),
     color: draft.color.trim().toLowerCase(),
@@ -38,7 +41,7 @@ function inputOf(draft: BrandDraft): BrandInput {
 }
 
 /** What is wrong with a draft before asking the server, by field. */
-function check(input: BrandInput): Record<string, string> {
+function check(input: BrandBody): Record<string, string> {
   const out: Record<string, string> = {};
   if (!input.name) out.name = "Name the brand (your customers do not see it).";
   if (!/^#[0-9a-f]{6}$/.test(input.color)) out.color = "Use a colour like #0f4c5c.";
@@ -69,7 +72,7 @@ function brandForm(initial: BrandDraft) {
       error.value = null;
     },
     /** Checks the draft and runs `send` with it; the draft stays when anything fails. */
-    async submit(send: (input: BrandInput) => Promise<void>): Promise<boolean> {
+    async submit(send: (input: BrandBody) => Promise<void>): Promise<boolean> {
       const input = inputOf(draft.peek());
       errors.value = check(input);
       if (Object.keys(errors.peek()).length > 0) {
