@@ -123,6 +123,11 @@ async function openAndJoin(p: Page, sectionId: string, pid: string): Promise<voi
   await pane(p).getByRole("button", { name: "Leave", exact: true }).waitFor();
 }
 
+/** Resolves once the page's composer box is empty again (cleared when the server stored the text). */
+async function composerEmptied(p: Page): Promise<void> {
+  await p.waitForFunction(() => document.querySelector<HTMLTextAreaElement>("form textarea")?.value === "");
+}
+
 /** The agent writes a message in the composer and sends it with Enter. */
 async function agentSays(p: Page, text: string): Promise<void> {
   const box = pane(p).getByRole("textbox", { name: "Message" });
@@ -161,7 +166,7 @@ describe("the Live page", () => {
     await agentSays(agent, "Sorry to hear that, let me check.");
     await customerReceives(customer.page, "Sorry to hear that, let me check.");
     await turn(agent, "AGENT", "Sorry to hear that, let me check.").waitFor();
-    expect(await pane(agent).getByRole("textbox", { name: "Message" }).inputValue()).toBe("");
+    await composerEmptied(agent);
 
     await customerSays(customer.page, "Order 17, thanks");
     await turn(agent, "CUSTOMER", "Order 17, thanks").waitFor();
@@ -174,6 +179,7 @@ describe("the Live page", () => {
     const note = pane(agent).locator('[data-turn-type="NOTE"]').filter({ hasText: "Carrier lost it" });
     await note.waitFor();
     expect(await note.textContent()).toContain("Internal note");
+    await pane(agent).getByRole("radio", { name: "Message to customer" }).check();
     await agentSays(agent, "Marker after the note");
     await customerReceives(customer.page, "Marker after the note");
     const customerTurns = await customer.page.evaluate(() =>
@@ -241,7 +247,7 @@ describe("the Live page", () => {
     await box.press("Enter");
     await customerReceives(customer.page, "Are you still there?");
     await alert.waitFor({ state: "detached" });
-    expect(await box.inputValue()).toBe("");
+    await composerEmptied(agent);
     await customer.context.close();
   });
 });
