@@ -283,6 +283,10 @@ describe("external agents", () => {
 
     await external.getByRole("button", { name: "Join", exact: true }).click();
     await external.getByRole("button", { name: "Leave", exact: true }).waitFor();
+    // The agent's header follows who is in the conversation without a reload.
+    await pane(agent)
+      .getByText(/In the conversation: .*Courier desk/)
+      .waitFor();
     const box = external.getByRole("textbox", { name: "Message" });
     await box.fill("The parcel is at the depot, delivery tomorrow.");
     await box.press("Enter");

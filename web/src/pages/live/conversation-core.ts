@@ -6,6 +6,8 @@ import type { ConversationFlags, ConversationState, LiveTurn, ParticipantType, S
 
 /** How long a "typing" without its "stopped typing" is believed. */
 const TYPING_MS = 8_000;
+/** How long a burst of join/leave events is gathered before the state is read again. */
+const RESYNC_DELAY_MS = 200;
 /** How often the person's own typing is told to the others while it goes on. */
 const TYPING_REPEAT_MS = 3_000;
 
@@ -82,6 +84,18 @@ export function conversationCore({ base, load, selfId, onChange }: CoreOptions) 
     );
   };
 
+  let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  const resyncSoon = () => {
+    clearTimeout(resyncTimer);
+    resyncTimer = setTimeout(async () => {
+      try {
+        conversation.value = await load(aborted);
+      } catch {
+        // The socket's next state frame, or the next event, tries again.
+      }
+    }, RESYNC_DELAY_MS);
+  };
+
   const onFrame = (frame: ServerFrame) => {
     switch (frame.type) {
       case "state":
@@ -90,6 +104,8 @@ export function conversationCore({ base, load, selfId, onChange }: CoreOptions) 
         break;
       case "turn": {
         putTurn(frame.turn);
+        // Someone joined, left or was invited: participants and engagements come only with the state.
+        if (frame.turn.type === "EVENT") resyncSoon();
         // Whoever wrote has stopped typing.
         const key = `${frame.turn.participantType}:${frame.turn.participant ?? ""}`;
         if (typists.peek().some((t) => t.key === key)) {
@@ -133,6 +149,7 @@ export function conversationCore({ base, load, selfId, onChange }: CoreOptions) 
   };
 
   aborted.addEventListener("abort", () => {
+    clearTimeout(resyncTimer);
     for (const t of typingTimers.values()) clearTimeout(t);
   });
 
