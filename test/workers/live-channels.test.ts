@@ -565,7 +565,7 @@ describe("Your Logic triggers from the channels", () => {
     expect(String(navigation.trigger.lastVisitedUrl)).toHaveLength(2048);
     expect((navigation.conversation as { lastVisitedUrl: string }).lastVisitedUrl).toHaveLength(2048);
 
-    const state = (await stub.read()) as { ok: true; value: ConversationState };
+    const state = (await stub.read()) as unknown as { ok: true; value: ConversationState };
     const question = state.value.turns.find((t) => t.options);
     const botMessage = state.value.turns.find((t) => t.content === "Here to help");
     await stub.customerAnswer({ turnPid: question?.pid ?? "", optionId: "refund" });
