@@ -36,7 +36,10 @@ describe("the demo account", () => {
     expect(again.brand).toMatchObject({ id: live.brand.id, secret: live.brand.secret });
     expect(again.brand.allowedOrigins).toContain("http://localhost:9000");
     // The brand secret in demo.json signs identities the widget route accepts.
-    const identity = await signIdentity(again.brand.secret, { displayName: "Demo", exp: Math.floor(Date.now() / 1000) + 60 });
+    const identity = await signIdentity(again.brand.secret, {
+      displayName: "Demo",
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
     const res = await call("/api/v1/live/widget/conversations", {
       body: { accountId, brandId: again.brand.id, identity },
       headers: { origin: EXAMPLE_YOUR_LOGIC },

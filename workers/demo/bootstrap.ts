@@ -2,6 +2,7 @@ import { addApiKey, addSource, openAccount } from "../accounts/accounts";
 import { findAccountByDomain, findUserByEmail, listApiKeys, listSources, updateUser } from "../accounts/queries";
 import { type Db, dbFor } from "../db/client";
 import type { Bindings } from "../env";
+import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../lib/crypto";
 import {
   actionButtons,
   brandWithSecret,
@@ -13,7 +14,6 @@ import {
   updateBrand,
   yourLogicTarget,
 } from "../live/queries";
-import { hashPassword, randomToken, sha256Hex, verifyPassword } from "../lib/crypto";
 
 export const DEMO = {
   domain: "demo",
@@ -130,7 +130,9 @@ export async function ensureLiveDemo(env: Bindings, accountId: string, brineOrig
     ).brand;
   } else if (!origins.every((o) => brand?.allowedOrigins.includes(o))) {
     brand = (
-      await updateBrand(env, accountId, brand.id, { allowedOrigins: [...new Set([...brand.allowedOrigins, ...origins])] })
+      await updateBrand(env, accountId, brand.id, {
+        allowedOrigins: [...new Set([...brand.allowedOrigins, ...origins])],
+      })
     )?.brand;
   }
   const withSecret = brand ? await brandWithSecret(env, accountId, brand.id) : null;
