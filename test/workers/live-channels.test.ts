@@ -494,6 +494,11 @@ describe("external agents: /api/v1/live/external/{token}", () => {
     expect(d1.results).toEqual([{ type: "External Agent", name: "Courier desk" }]);
     const socket = await openRouteSocket(`/api/v1/live/external/${c.token}/socket`);
     expect(socket.status).toBe(101);
+    const frame = (await socket.socket?.waitFor((f) => f.type === "state")) as Extract<ServerFrame, { type: "state" }>;
+    // An external agent never sees the invitation links (credentials) nor the customer's contacts in clear.
+    expect(frame.conversation.invitations).toEqual([]);
+    expect(JSON.stringify(frame.conversation)).not.toContain("/external/");
+    expect(body.conversation.invitations).toEqual([]);
     socket.socket?.ws.close();
   });
 
