@@ -68,6 +68,19 @@ export function ConversationFacts({ model }: { model: ConversationCore }) {
           ? present.map((p) => participantName(c, p.type, p.id, p.name ?? undefined)).join(", ")
           : "no agent"}
       </span>
+      {c.invitations.length > 0 && (
+        <ul class={styles.invitations} aria-label="Invitations">
+          {c.invitations.map((i) => (
+            <li key={i.pid}>
+              <span class={styles.muted}>
+                Invited {i.name ? `${i.name} (${i.contact})` : i.contact}
+                {i.by === "YOUR_LOGIC" ? " by Your Logic" : ""}, until {formatDateTime(i.expiresAt)}
+              </span>{" "}
+              {i.link && <CopyButton text={i.link} label={`Copy the link for ${i.name ?? i.contact}`} />}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
