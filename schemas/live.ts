@@ -168,7 +168,12 @@ export const ConversationState = z
         contactType: z.enum(["Email", "Phone"]),
         name: z.string().nullable(),
         time: z.string(),
+        expiresAt: z.string(),
         by: z.string(),
+        link: z
+          .string()
+          .nullable()
+          .openapi({ description: "The signed link to send the external agent (agents only)." }),
       }),
     ),
     yourLogic: z.object({

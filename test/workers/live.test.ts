@@ -324,11 +324,11 @@ describe("POST /api/v1/live/your-logic/accounts/{account}/conversations/{convers
       ["BOT", "MESSAGE", "Pick one"],
       ["BOT", "NOTE", "Customer asks for a refund"],
     ]);
-    // The invitation becomes a signed link, noted for agents.
+    // The invitation becomes a signed link for agents, and a note that names the invitee but never holds the link.
     expect(s.turns[4]).toMatchObject({ participantType: "BOT", type: "NOTE" });
-    expect(s.turns[4]?.content).toMatch(
-      /^External agent invited: Partner \(partner@example\.com\).*\/external\/[\w-]+\.[\w-]+$/,
-    );
+    expect(s.turns[4]?.content).toMatch(/^External agent invited: Partner \(partner@example\.com\), until /);
+    expect(s.turns[4]?.content).not.toContain("/external/");
+    expect(s.invitations[0]?.link).toMatch(/\/external\/[\w-]+\.[\w-]+$/);
     expect(s.turns).toHaveLength(5);
     expect(s.turns[2]?.options).toEqual([{ id: "a", label: "Order A" }]);
     expect(s.invitations).toMatchObject([

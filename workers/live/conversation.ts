@@ -29,6 +29,7 @@ import { dbFor, rawDbFor } from "../db/client";
 import type { Bindings } from "../env";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { newPid } from "../lib/ids";
+import { maskContact } from "../lib/mask";
 import { notifyInbox } from "./hub";
 import {
   agentStatement,
@@ -1539,9 +1540,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
         type: "NOTE",
         participantType: invite.by === "YOUR_LOGIC" ? "BOT" : "SYSTEM",
         participant: null,
+        // The link is a credential: it is in the invitations agents read, never in a turn (turns go to D1 and exports).
         content:
-          `External agent invited: ${who}, until ${iso(invite.expires_ms)}. Send them this link: ${link}` +
-          (invite.note ? `\n${invite.note}` : ""),
+          `External agent invited: ${who}, until ${iso(invite.expires_ms)}.` + (invite.note ? `\n${invite.note}` : ""),
         now: Date.now(),
       });
       this.broadcast({ type: "turn", turn });
@@ -1781,9 +1782,16 @@ export class ConversationRoom extends DurableObject<Bindings> {
           leftAt: p.left_ms === null ? null : iso(p.left_ms),
         })),
       invitations: this.sql
-        .exec<{ pid: string; contact: string; contact_type: string; name: string | null; time_ms: number; by: string }>(
-          "SELECT * FROM invite ORDER BY time_ms",
-        )
+        .exec<{
+          pid: string;
+          contact: string;
+          contact_type: string;
+          name: string | null;
+          time_ms: number;
+          by: string;
+          expires_ms: number;
+          link: string | null;
+        }>("SELECT * FROM invite ORDER BY time_ms")
         .toArray()
         .map((i) => ({
           pid: i.pid,
@@ -1791,7 +1799,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
           contactType: i.contact_type as "Email" | "Phone",
           name: i.name,
           time: iso(i.time_ms),
+          expiresAt: iso(i.expires_ms),
           by: i.by,
+          link: i.link,
         })),
       yourLogic: {
         inFlight: inFlight
@@ -1809,7 +1819,8 @@ export class ConversationRoom extends DurableObject<Bindings> {
   /** The state a socket gets on connect; customers never see notes, events or Your Logic's internals. */
   private async stateFrame(attachment: SocketAttachment): Promise<ServerFrame> {
     const state = await this.withLinks(this.snapshot());
-    if (attachment.role !== "customer") return { type: "state", conversation: state };
+    if (attachment.role === "agent") return { type: "state", conversation: state };
+    if (attachment.role === "external") return { type: "state", conversation: externalView(state) };
     return { type: "state", conversation: customerView(state) };
   }
 
@@ -1931,6 +1942,18 @@ export function customerView(state: ConversationState): ConversationState {
     participants: state.participants.map((p) => (p.type === "EXTERNAL_AGENT" ? { ...p, id: "external" } : p)),
     invitations: [],
     yourLogic: { inFlight: null, queued: 0 },
+  };
+}
+
+/** What an external agent may see: no invitation links, the customer's contacts masked. */
+export function externalView(state: ConversationState): ConversationState {
+  return {
+    ...state,
+    customer: {
+      ...state.customer,
+      contacts: state.customer.contacts.map((x) => ({ ...x, contact: maskContact(x.contact) })),
+    },
+    invitations: [],
   };
 }
 

@@ -20,10 +20,9 @@ import { dbFor } from "../db/client";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, forbidden, notFound, unauthenticated } from "../lib/errors";
 import { isUuid, newPid } from "../lib/ids";
-import { maskContact } from "../lib/mask";
 import { body, errors, json } from "../lib/openapi";
 import { router } from "../lib/router";
-import { conversationStub, customerView, externalParticipant, type Worker } from "./conversation";
+import { conversationStub, customerView, externalParticipant, externalView, type Worker } from "./conversation";
 import { openExternalToken, openMediaLink, verifyIdentity } from "./links";
 import { actionButtons, brandWithSecret, getInvitation } from "./queries";
 import { unwrap } from "./routes";
@@ -296,18 +295,6 @@ function externalRoute<R extends z.ZodType>(action: string, summary: string, res
   });
 }
 
-/** Masks the customer's contacts: an external agent has no permission to see them. */
-function externalState(state: z.infer<typeof ConversationState>) {
-  return {
-    ...state,
-    customer: {
-      ...state.customer,
-      contacts: state.customer.contacts.map((x) => ({ ...x, contact: maskContact(x.contact) })),
-    },
-    invitations: [],
-  };
-}
-
 export const externalRoutes = router()
   .openapi(
     createRoute({
@@ -327,7 +314,7 @@ export const externalRoutes = router()
         .map((b) => ({ name: b.name, label: b.label }));
       return c.json(
         {
-          conversation: externalState(state),
+          conversation: externalView(state),
           invitation: {
             pid: invitation.id,
             contact: invitation.contact,
@@ -344,11 +331,11 @@ export const externalRoutes = router()
   )
   .openapi(externalRoute("join", "Join as the external agent (own engagement)", ConversationState), async (c) => {
     const { worker, stub } = await externalCaller(c, c.req.valid("param").token);
-    return c.json(externalState(unwrap(await stub.agentJoin(worker)) as z.infer<typeof ConversationState>), 200);
+    return c.json(externalView(unwrap(await stub.agentJoin(worker)) as z.infer<typeof ConversationState>), 200);
   })
   .openapi(externalRoute("leave", "Leave the conversation", ConversationState), async (c) => {
     const { worker, stub } = await externalCaller(c, c.req.valid("param").token);
-    return c.json(externalState(unwrap(await stub.agentLeave(worker)) as z.infer<typeof ConversationState>), 200);
+    return c.json(externalView(unwrap(await stub.agentLeave(worker)) as z.infer<typeof ConversationState>), 200);
   })
   .openapi(externalRoute("messages", "Write to the customer (join first)", LiveTurn, MessageInput), async (c) => {
     const { worker, stub } = await externalCaller(c, c.req.valid("param").token);
