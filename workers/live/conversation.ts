@@ -97,6 +97,8 @@ export function isSilentMessage(content: string): boolean {
 }
 
 const SYNC_RETRY_MS = 5_000;
+/** How long a conversation object trusts its copy of the account's Your Logic settings. */
+const TARGET_TTL_MS = 10_000;
 /** How long replayed callback webhook ids are remembered. */
 const WEBHOOK_MEMORY_MS = 24 * 60 * 60 * 1000;
 
@@ -966,7 +968,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
     if (this.inFlight() || !this.nextQueued()) return;
     const row = this.row();
     if (!row) return;
-    const target = await yourLogicTarget(this.env, row.account_id).catch(() => null);
+    const target = await this.target(row.account_id);
     if (this.inFlight()) return;
     const next = this.nextQueued();
     if (!next) return;
@@ -1487,10 +1489,24 @@ export class ConversationRoom extends DurableObject<Bindings> {
   /** After any change: sync D1, send the next Your Logic event, set the alarm. */
   private async afterChange(): Promise<void> {
     await this.finishInvites();
-    await this.sync();
+    // The next event leaves before the D1 write: it is built from this object's own state, and
+    // Your Logic should not wait on D1 (bench/live.mjs measures the difference).
     await this.pump();
+    await this.sync();
     await this.scheduleAlarm();
   }
+
+  /** The account's Your Logic, read from D1 (and decrypted) at most every TARGET_TTL_MS. */
+  private async target(accountId: string) {
+    const now = Date.now();
+    if (!this.cachedTarget || this.cachedTarget.until < now) {
+      const value = await yourLogicTarget(this.env, accountId).catch(() => null);
+      this.cachedTarget = { value, until: now + TARGET_TTL_MS };
+    }
+    return this.cachedTarget.value;
+  }
+
+  private cachedTarget: { value: Awaited<ReturnType<typeof yourLogicTarget>>; until: number } | null = null;
 
   /**
    * Invitations without a link yet (an agent's, or Your Logic's INVITE_EXTERNAL_AGENT): the D1
