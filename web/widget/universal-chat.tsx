@@ -1,4 +1,3 @@
-import { useModel } from "@preact/signals";
 import { render } from "preact";
 import { ChatModel, type ChatOptions } from "./chat-model";
 import { ChatWidget } from "./chat-view";
@@ -11,17 +10,12 @@ import styles from "./universal-chat.css?inline";
 /** Brine's origin: where this script was loaded from, not the page that embeds it. */
 const BRINE_ORIGIN = new URL(import.meta.url).origin;
 
-/** One conversation's model for as long as the element keeps the same attributes. */
-function UniversalChat({ options }: { options: ChatOptions }) {
-  const chat = useModel(() => new ChatModel(options));
-  return <ChatWidget chat={chat} />;
-}
-
 class UniversalChatElement extends HTMLElement {
   static observedAttributes = ["accountid", "brandid", "identity"];
   /** Where Preact renders: a container of its own, beside the style sheet in the shadow root. */
   private readonly root: HTMLElement;
-  private mounted = 0;
+  private chat: InstanceType<typeof ChatModel> | null = null;
+  private scheduled = false;
 
   constructor() {
     super();
@@ -33,21 +27,31 @@ class UniversalChatElement extends HTMLElement {
   }
 
   connectedCallback() {
-    this.mount();
+    this.schedule();
   }
 
   disconnectedCallback() {
-    this.unmount();
+    this.schedule();
   }
 
   attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-    if (previous !== next && this.isConnected) this.mount();
+    if (previous !== next) this.schedule();
+  }
+
+  /** One (re)mount for however many callbacks one task brings (an upgrade calls them once per attribute). */
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.unmount();
+      if (this.isConnected) this.mount();
+    });
   }
 
   private mount() {
     const accountId = this.getAttribute("accountid");
     const brandId = this.getAttribute("brandid");
-    this.unmount();
     if (!accountId || !brandId) {
       console.error("Brine Universal Chat: set the accountid and brandid attributes of <universal-chat>.");
       return;
@@ -59,12 +63,16 @@ class UniversalChatElement extends HTMLElement {
       identity: this.getAttribute("identity"),
       startOpen: this.hasAttribute("open"),
     };
-    // A new key per mount: new attributes mean a new model (the old one closes its socket).
-    render(<UniversalChat key={++this.mounted} options={options} />, this.root);
+    this.chat = new ChatModel(options);
+    render(<ChatWidget chat={this.chat} />, this.root);
   }
 
+  /** Removes the widget and ends its model (its socket closes, its timers stop). */
   private unmount() {
+    if (!this.chat) return;
     render(null, this.root);
+    this.chat[Symbol.dispose]();
+    this.chat = null;
   }
 }
 
