@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import preact from "@preact/preset-vite";
-import { build, defineConfig, type Plugin } from "vite";
+import { build, defineConfig, type LogLevel, type Plugin } from "vite";
 
 /**
  * After the app is written, builds the chat widget (vite.widget.config.ts) into dist/web/widget,
@@ -8,12 +8,12 @@ import { build, defineConfig, type Plugin } from "vite";
  * `emptyOutDir` can never leave a stale or missing widget behind.
  */
 function universalChatWidget(): Plugin {
-  let logLevel: "info" | "warn" | "error" | "silent" = "info";
+  let logLevel: LogLevel = "info";
   return {
     name: "brine:universal-chat-widget",
     apply: "build",
     configResolved(config) {
-      logLevel = config.logLevel;
+      logLevel = config.logLevel ?? "info";
     },
     async closeBundle() {
       await build({ configFile: fileURLToPath(new URL("./vite.widget.config.ts", import.meta.url)), logLevel });

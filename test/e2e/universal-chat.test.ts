@@ -62,7 +62,8 @@ interface YourLogicEvent {
 }
 /** Events the fake Your Logic received, and a waiter for the next answer to a question. */
 const events: YourLogicEvent[] = [];
-let answered = Promise.withResolvers<YourLogicEvent>();
+let onAnswer: (event: YourLogicEvent) => void = () => {};
+const nextAnswer = () => new Promise<YourLogicEvent>((resolve) => (onAnswer = resolve));
 
 /** A real HTTP Your Logic: asks a question when the customer asks for one, and thanks for the answer. */
 function yourLogicServer(): Server {
@@ -83,7 +84,7 @@ function yourLogicServer(): Server {
       ];
     } else if (event.trigger.type === "ANSWER") {
       actions = [{ type: "MESSAGE", content: `${event.trigger.content} it is.` }];
-      answered.resolve(event);
+      onAnswer(event);
     }
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ actions }));
@@ -180,13 +181,13 @@ describe("Universal Chat on another website", () => {
     const state = await live<ConversationState>("GET", `/conversations/${pid}`);
     expect(texts(state.turns, "Where is my order?")).toBe(1);
     await live("POST", `/conversations/${pid}/messages`, { content: "It ships today." });
-    const answer = log().getByText("It ships today.");
-    await answer.waitFor();
-    // Shown on the others' side, with the agent's name or role, and rateable.
-    const item = log().locator(".turn", { has: answer });
-    expect(await item.getAttribute("class")).toContain("agent");
-    await item.getByRole("button", { name: "Helpful" }).click();
-    await expect.poll(() => item.getByRole("button", { name: "Helpful" }).getAttribute("aria-pressed")).toBe("true");
+    // Shown on the others' side in the agents' colour, under the agent's name, and rateable.
+    const item = log().locator(".turn").filter({ hasText: "It ships today." });
+    await item.waitFor();
+    expect(await item.getAttribute("class")).toContain("other agent");
+    expect(await item.locator(".name").textContent()).toBe(
+      state.participants.find((p) => p.type === "AGENT")?.name ?? "Agent",
+    );
 
     // Escape closes the panel and gives focus back to the button.
     await input().press("Escape");
@@ -198,6 +199,68 @@ describe("Universal Chat on another website", () => {
           .evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
       )
       .toBe(true);
+  });
+
+  it("shows the agent typing, lets the agent see the customer typing, and records a thumbs up", async () => {
+    await page.goto(siteOrigin);
+    await openWidget();
+    await say("Can you check something?");
+    const pid = await conversationPid();
+    await live("POST", `/conversations/${pid}/join`);
+    // The agent's own socket, in the agent's signed-in page.
+    await agent.evaluate(
+      (pid) =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/v1/live/conversations/${pid}/socket`);
+          const heard: { type: string; participantType?: string; typing?: boolean }[] = [];
+          Object.assign(window, { agentSocket: ws, heard });
+          ws.onmessage = (e) => heard.push(JSON.parse(e.data));
+          ws.onopen = () => resolve();
+          ws.onerror = () => reject(new Error("the agent socket did not open"));
+        }),
+      pid,
+    );
+    await input().pressSequentially("Also");
+    await expect
+      .poll(() =>
+        agent.evaluate(() =>
+          (window as unknown as { heard: { type: string; participantType?: string; typing?: boolean }[] }).heard.some(
+            (f) => f.type === "typing" && f.participantType === "CUSTOMER" && f.typing === true,
+          ),
+        ),
+      )
+      .toBe(true);
+    await agent.evaluate(() =>
+      (window as unknown as { agentSocket: WebSocket }).agentSocket.send(
+        JSON.stringify({ type: "typing", typing: true }),
+      ),
+    );
+    await panel()
+      .getByText(/is typing…$/)
+      .waitFor();
+    await agent.evaluate(() =>
+      (window as unknown as { agentSocket: WebSocket }).agentSocket.send(
+        JSON.stringify({ type: "message", content: "Checked: all fine." }),
+      ),
+    );
+    const item = log().locator(".turn").filter({ hasText: "Checked: all fine." });
+    await item.waitFor();
+    // A message ends the agent's typing.
+    expect(
+      await panel()
+        .getByText(/is typing…$/)
+        .count(),
+    ).toBe(0);
+
+    await item.getByRole("button", { name: "Helpful", exact: true }).click();
+    expect(await item.getByRole("button", { name: "Helpful", exact: true }).getAttribute("aria-pressed")).toBe("true");
+    await expect
+      .poll(async () => {
+        const state = await live<ConversationState>("GET", `/conversations/${pid}`);
+        return state.turns.find((t) => t.content === "Checked: all fine.")?.review;
+      })
+      .toBe("UP");
+    await agent.evaluate(() => (window as unknown as { agentSocket: WebSocket }).agentSocket.close());
   });
 
   it("keeps the conversation over a reload, with no message twice", async () => {
@@ -248,13 +311,13 @@ describe("Universal Chat on another website", () => {
   it("shows a question's options as buttons, and a click answers it", async () => {
     await live("PUT", "/your-logic", { url: `${yourLogicUrl}/events`, enabled: true, expirySeconds: 10 });
     try {
-      answered = Promise.withResolvers();
+      const answered = nextAnswer();
       await page.goto(siteOrigin);
       await openWidget();
       await say("Which size fits me?");
       const options = panel().getByRole("group", { name: "Answers" });
       await options.getByRole("button", { name: "Large" }).click();
-      const event = await answered.promise;
+      const event = await answered;
       expect(event.trigger.optionId).toBe("large");
       await log().getByText("Large it is.").waitFor();
       // Answered once: the buttons are disabled, the chosen one pressed.

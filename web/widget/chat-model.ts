@@ -1,4 +1,4 @@
-import { batch, computed, createModel, effect, signal } from "@preact/signals";
+import { batch, computed, createModel, effect, signal, untracked } from "@preact/signals";
 import type { ConversationState, LiveTurn, ServerFrame } from "../../schemas/live";
 import {
   fileRefusal,
@@ -434,12 +434,15 @@ export const ChatModel = createModel((options: ChatOptions) => {
     }
   };
 
+  // Set up once and torn down on dispose; untracked, so no signal read here re-runs it.
   effect(() => {
     window.addEventListener("offline", goOffline);
     window.addEventListener("online", goOnline);
     window.addEventListener("storage", onStorage);
-    void loadConfig();
-    if (session.value) connect();
+    untracked(() => {
+      void loadConfig();
+      if (session.value) connect();
+    });
     return () => {
       disposed = true;
       stopTyping();
