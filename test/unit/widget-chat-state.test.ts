@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { LiveTurn } from "../../schemas/live";
+import {
+  type LiveTurn,
+  MAX_FILE_BYTES as SERVER_MAX_FILE_BYTES,
+  MAX_MESSAGE_CHARS as SERVER_MAX_MESSAGE_CHARS,
+} from "../../schemas/live";
 import {
   answeredQuestions,
   fileRefusal,
   formatBytes,
+  MAX_FILE_BYTES,
+  MAX_MESSAGE_CHARS,
   mergeTurns,
   parseSession,
   reconnectDelay,
@@ -168,5 +174,12 @@ describe("attachments", () => {
     expect(formatBytes(980)).toBe("980 B");
     expect(formatBytes(12_700)).toBe("12.4 KB");
     expect(formatBytes(10.5 * 1024 * 1024)).toBe("10.5 MB");
+  });
+});
+
+describe("the widget's copies of the server's limits", () => {
+  it("equal the server's", () => {
+    expect(MAX_MESSAGE_CHARS).toBe(SERVER_MAX_MESSAGE_CHARS);
+    expect(MAX_FILE_BYTES).toBe(SERVER_MAX_FILE_BYTES);
   });
 });

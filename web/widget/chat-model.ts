@@ -2,6 +2,7 @@ import { batch, computed, createModel, effect, signal, untracked } from "@preact
 import type { ConversationState, LiveTurn, ServerFrame } from "../../schemas/live";
 import {
   fileRefusal,
+  MAX_FILE_BYTES,
   mergeTurns,
   type PendingMessage,
   parseSession,
@@ -40,8 +41,6 @@ export interface Typist {
 
 type Connection = "idle" | "connecting" | "open" | "offline" | "reconnecting";
 
-/** Attachments the server takes when the config does not say (the contract's 10 MB). */
-const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** How long after the last keystroke the customer counts as no longer typing. */
 const TYPING_IDLE_MS = 3_000;
 /** How long another participant counts as typing without a new typing frame. */
@@ -127,7 +126,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
   const unread = signal(0);
   const isOpen = signal(options.startOpen);
 
-  const maxFileBytes = computed(() => config.value?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const maxFileBytes = computed(() => config.value?.maxFileBytes ?? MAX_FILE_BYTES);
   const connected = computed(() => connection.value === "open");
 
   let disposed = false;
@@ -257,7 +256,6 @@ export const ChatModel = createModel((options: ChatOptions) => {
         synced = true;
         notice.value = null;
         persist();
-        sendNavigation();
         flush();
         break;
       }
@@ -310,6 +308,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
       if (pending.value.some((p) => !p.error)) void start();
       return;
     }
+    sendNavigation();
     for (const message of pending.value) {
       if (message.error || sentOnSocket.has(message.clientId)) continue;
       if (!sendFrame({ type: "message", content: message.content, clientId: message.clientId })) return;

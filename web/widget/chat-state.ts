@@ -3,6 +3,14 @@ import type { LiveTurn } from "../../schemas/live";
 // The widget's pure logic: what it keeps across reloads, how turns from frames and states merge,
 // which messages still wait for the server, and how long to wait before reconnecting.
 
+// The server's limits (MAX_MESSAGE_CHARS and MAX_FILE_BYTES in schemas/live.ts). Copied, not
+// imported: a value imported from schemas/ pulls zod into the widget (45 KB becomes 450 KB); a unit
+// test keeps the copies equal.
+/** Characters one message may hold. */
+export const MAX_MESSAGE_CHARS = 4_000;
+/** Bytes one attachment may have, when the brand's config does not say. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 /** A message the customer wrote that the server has not acknowledged yet. */
 export interface PendingMessage {
   clientId: string;

@@ -4,7 +4,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { LiveTurn } from "../../schemas/live";
 import type { ChatModel } from "./chat-model";
 import { participantLabel } from "./chat-model";
-import { answeredQuestions, formatBytes, type PendingMessage, reviewable } from "./chat-state";
+import { answeredQuestions, formatBytes, MAX_MESSAGE_CHARS, type PendingMessage, reviewable } from "./chat-state";
 
 type Chat = InstanceType<typeof ChatModel>;
 
@@ -104,6 +104,11 @@ function ChatPanel({ chat, title, onClose }: { chat: Chat; title: string; onClos
             {turns.map((turn) => (
               <TurnItem key={turn.pid} chat={chat} turn={turn} answered={answered} />
             ))}
+            {chat.status.value === "COMPLETED" && (
+              <div class="turn system">
+                <p class="text">This conversation has ended. Write again any time.</p>
+              </div>
+            )}
             {pending.map((message) => (
               <PendingItem key={message.clientId} chat={chat} message={message} />
             ))}
@@ -321,7 +326,7 @@ function Composer({ chat, placeholder }: { chat: Chat; placeholder: string }) {
           ref={input}
           class="input"
           rows={1}
-          maxLength={4000}
+          maxLength={MAX_MESSAGE_CHARS}
           placeholder={placeholder}
           value={text.value}
           onInput={(e) => {
