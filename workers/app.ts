@@ -15,7 +15,9 @@ import { ingestRoutes, technicalLogRoutes } from "./ingest/routes";
 import { customerRoutes, journeyRoutes, piiRevealRoutes } from "./journey/routes";
 import { ApiError } from "./lib/errors";
 import { router } from "./lib/router";
+import { externalRoutes, mediaRoutes, widgetRoutes } from "./live/public-routes";
 import { liveRoutes } from "./live/routes";
+import { liveSettingsRoutes } from "./live/settings-routes";
 import { modelRoutes } from "./model/routes";
 import { formRoutes } from "./qa/form-routes";
 import { questionRoutes } from "./qa/question-routes";
@@ -31,8 +33,9 @@ const jsonBodyLimit = bodyLimit({
     throw new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
   },
 });
-// Uploads stream up to 1 GB and enforce their own limits.
-api.use((c, next) => (c.req.path.startsWith("/api/v1/ingest/uploads/") ? next() : jsonBodyLimit(c, next)));
+// Uploads stream up to 1 GB and enforce their own limits; so do chat attachments (10 MB).
+const OWN_LIMITS = /^\/api\/v1\/(ingest\/uploads\/|live\/widget\/conversations\/[^/]+\/files$)/;
+api.use((c, next) => (OWN_LIMITS.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 api.route("/auth", authRoutes);
 api.route("/users", userRoutes);
 api.route("/api-keys", apiKeyRoutes);
@@ -54,6 +57,10 @@ api.route("/journeys", journeyRoutes);
 api.route("/customers", customerRoutes);
 api.route("/pii-reveals", piiRevealRoutes);
 api.route("/live", liveRoutes);
+api.route("/live", liveSettingsRoutes);
+api.route("/live/widget", widgetRoutes);
+api.route("/live/media", mediaRoutes);
+api.route("/live/external", externalRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {
   type: "apiKey",
@@ -106,8 +113,17 @@ api.doc31("/openapi.json", {
 });
 
 /** The whole HTTP surface: APIs under /api/v1, the local demo bootstrap, and one error path. */
+const ownSiteHeaders = secureHeaders();
+// Chat attachments and the widget's API are read by other sites (the brands' allowed origins).
+const crossSiteHeaders = secureHeaders({ crossOriginResourcePolicy: "cross-origin" });
+const CROSS_SITE = /^\/api\/v1\/live\/(media|widget)\//;
+
 export const app = new Hono<AppEnv>()
-  .use("/api/*", secureHeaders())
+  .use("/api/*", (c, next) => {
+    // A WebSocket handshake's 101 answer comes from the object as it is.
+    if (c.req.header("upgrade")?.toLowerCase() === "websocket") return next();
+    return CROSS_SITE.test(c.req.path) ? crossSiteHeaders(c, next) : ownSiteHeaders(c, next);
+  })
   .route("/api/v1", api)
   .route("/internal", demoRoutes);
 

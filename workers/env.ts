@@ -19,6 +19,7 @@ export interface UserPrincipal {
   accountId: string;
   userId: string;
   email: string;
+  name: string;
   role: Role;
   permissions: ReadonlySet<Permission>;
   sessionTokenHash: string;

@@ -8,6 +8,7 @@ import { expireUploadLinks, runIngestJob } from "./ingest/consumer";
 import { refreshStatistics } from "./ingest/pipeline";
 
 export { ConversationRoom } from "./live/conversation";
+export { AccountHub } from "./live/hub";
 
 /** The Worker: the Hono app for HTTP, the JOBS queue consumer, and a periodic sweep of expired sessions and upload links and of stalled exports. */
 export default {

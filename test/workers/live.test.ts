@@ -318,14 +318,22 @@ describe("POST /api/v1/live/your-logic/accounts/{account}/conversations/{convers
     expect(body.requestId).toBe(requestId);
     expect(body.results.map((r) => r.status)).toEqual(["APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED"]);
     const s = await state(stub);
-    expect(s.turns.map((t) => [t.participantType, t.type, t.content])).toEqual([
+    expect(s.turns.slice(0, 4).map((t) => [t.participantType, t.type, t.content])).toEqual([
       ["CUSTOMER", "MESSAGE", "I need a refund"],
       ["BOT", "MESSAGE", "Which order?"],
       ["BOT", "MESSAGE", "Pick one"],
       ["BOT", "NOTE", "Customer asks for a refund"],
     ]);
+    // The invitation becomes a signed link, noted for agents.
+    expect(s.turns[4]).toMatchObject({ participantType: "BOT", type: "NOTE" });
+    expect(s.turns[4]?.content).toMatch(
+      /^External agent invited: Partner \(partner@example\.com\).*\/external\/[\w-]+\.[\w-]+$/,
+    );
+    expect(s.turns).toHaveLength(5);
     expect(s.turns[2]?.options).toEqual([{ id: "a", label: "Order A" }]);
-    expect(s.invitations).toMatchObject([{ email: "partner@example.com", name: "Partner", by: "YOUR_LOGIC" }]);
+    expect(s.invitations).toMatchObject([
+      { contact: "partner@example.com", contactType: "Email", name: "Partner", by: "YOUR_LOGIC" },
+    ]);
     expect(s.customer).toMatchObject({ displayName: "Jane Novak", custom: { vip: true } });
     expect(s.flags).toMatchObject({ needsHelp: true, yourLogicWorking: false });
     expect(s.needsHelpReason).toBe("REFUND");

@@ -79,6 +79,7 @@ export function requireUser(...required: Permission[]): MiddlewareHandler<AppEnv
       accountId: found.user.accountId,
       userId: found.user.id,
       email: found.user.email,
+      name: found.user.name,
       role,
       permissions,
       sessionTokenHash: tokenHash,

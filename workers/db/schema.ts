@@ -882,3 +882,113 @@ export const yourLogic = sqliteTable("your_logic", {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * A Universal Chat brand: how the widget looks, which origins may embed it, and the secret the
+ * site's backend signs customer identities with (sealed like Your Logic's: Brine verifies with it).
+ */
+export const liveBrand = sqliteTable(
+  "live_brand",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    color: text("color").notNull(),
+    /** JSON array of origins (`https://shop.example.com`). */
+    allowedOrigins: text("allowed_origins").notNull(),
+    openingMessage: text("opening_message"),
+    placeholder: text("placeholder"),
+    secretSealed: text("secret_sealed").notNull(),
+    secretHint: text("secret_hint").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.id] }), index("live_brand_created").on(t.accountId, t.createdAt, t.id)],
+);
+
+/** The custom buttons agents press in a live conversation; pressing one sends Your Logic an ACTION event. */
+export const liveActionButton = sqliteTable(
+  "live_action_button",
+  {
+    accountId: accountId(),
+    name: text("name").notNull(),
+    label: text("label").notNull(),
+    visibleToExternal: integer("visible_to_external", { mode: "boolean" }).notNull().default(false),
+    position: integer("position").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.name] })],
+);
+
+/**
+ * The live inbox: one row per live conversation, kept current by its conversation object, so
+ * the Live page's sections are plain indexed reads (ARCHITECTURE §6). Times are milliseconds.
+ */
+export const liveInbox = sqliteTable(
+  "live_inbox",
+  {
+    accountId: accountId(),
+    conversationPid: text("conversation_pid").notNull(),
+    customerPid: text("customer_pid").notNull(),
+    customerName: text("customer_name"),
+    channel: text("channel").notNull(),
+    brand: text("brand"),
+    status: text("status").notNull(),
+    needsHelp: integer("needs_help", { mode: "boolean" }).notNull(),
+    needsHelpReason: text("needs_help_reason"),
+    yourLogicWorking: integer("your_logic_working", { mode: "boolean" }).notNull(),
+    /** JSON `{time, participantType, content}` of the newest customer-visible turn. */
+    lastTurn: text("last_turn"),
+    /** JSON array of the agents joined now: `[{id, name}]`. */
+    agents: text("agents").notNull(),
+    startMs: integer("start_ms").notNull(),
+    updatedMs: integer("updated_ms").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.conversationPid] }),
+    index("live_inbox_status").on(t.accountId, t.status, t.updatedMs, t.conversationPid),
+    index("live_inbox_help").on(t.accountId, t.needsHelp, t.status, t.updatedMs, t.conversationPid),
+  ],
+);
+
+/** Who is or was in a live conversation: My Conversations (not left) and Recently Left. Times are milliseconds. */
+export const liveParticipation = sqliteTable(
+  "live_participation",
+  {
+    accountId: accountId(),
+    userId: text("user_id").notNull(),
+    conversationPid: text("conversation_pid").notNull(),
+    joinedMs: integer("joined_ms").notNull(),
+    leftMs: integer("left_ms"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.userId, t.conversationPid] }),
+    index("live_participation_left").on(t.accountId, t.userId, t.leftMs, t.conversationPid),
+  ],
+);
+
+/**
+ * An external agent's invitation to one conversation. The link carries a signed token naming
+ * this row; the row can be revoked, and the token stops working when it expires.
+ */
+export const liveInvitation = sqliteTable(
+  "live_invitation",
+  {
+    accountId: accountId(),
+    id: text("id").notNull(),
+    conversationPid: text("conversation_pid").notNull(),
+    contact: text("contact").notNull(),
+    contactType: text("contact_type").notNull(),
+    name: text("name"),
+    note: text("note"),
+    invitedBy: text("invited_by").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.id] }),
+    index("live_invitation_conversation").on(t.accountId, t.conversationPid, t.createdAt),
+  ],
+);

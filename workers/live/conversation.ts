@@ -7,6 +7,7 @@ import {
   type ConversationFlags,
   type ConversationState,
   type CustomData,
+  DEFAULT_INVITATION_HOURS,
   EVENT_TURNS,
   type LiveChannel,
   type LiveEngagement,
@@ -15,6 +16,7 @@ import {
   type LiveTurnType,
   MAX_FRAME_BYTES,
   MAX_MESSAGE_CHARS,
+  MAX_URL_CHARS,
   type ParticipantType,
   type QuestionOption,
   type ServerFrame,
@@ -22,12 +24,23 @@ import {
   YourLogicAction,
   type YourLogicAnswer,
 } from "../../schemas/live";
+import { signingSecret } from "../accounts/auth";
 import { dbFor, rawDbFor } from "../db/client";
 import type { Bindings } from "../env";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { newPid } from "../lib/ids";
-import { customerStatements, engagementStatement, type JournalConversation, turnStatements } from "./journal";
-import { accountPlace, newToken, yourLogicTarget } from "./queries";
+import { notifyInbox } from "./hub";
+import {
+  agentStatement,
+  customerStatements,
+  engagementStatement,
+  inboxStatement,
+  type JournalConversation,
+  participationStatement,
+  turnStatements,
+} from "./journal";
+import { externalLink, signMediaLink } from "./links";
+import { accountPlace, actionButtons, insertInvitation, newToken, yourLogicTarget } from "./queries";
 import { customFits, deliverEvent } from "./your-logic";
 
 /** Every RPC method answers this: the value, or a stable code and a message (errors do not survive RPC intact). */
@@ -48,10 +61,27 @@ export type LiveErrorCode =
   | "REQUEST_NOT_FOUND"
   | "REQUEST_EXPIRED"
   | "REQUEST_ALREADY_ANSWERED"
-  | "WEBHOOK_REPLAYED";
+  | "WEBHOOK_REPLAYED"
+  | "UNKNOWN_ACTION"
+  | "TURN_NOT_FOUND"
+  | "INVALID_TOKEN"
+  | "INVITATION_FAILED";
 
 /** Who sockets belong to: set by the Worker (the only caller that can reach the object). */
-type SocketAttachment = { role: "customer" } | { role: "agent"; agent: string };
+type SocketAttachment =
+  | { role: "customer" }
+  | { role: "agent"; agent: string; name: string | null }
+  | { role: "external"; agent: string; name: string | null };
+
+/** Someone working the conversation for the company: a user (AGENT) or an invited external agent. */
+export interface Worker {
+  agent: string;
+  name?: string | null;
+  external?: boolean;
+}
+
+/** The participant id of an external agent: their invitation's PID, marked. */
+export const externalParticipant = (invitationPid: string) => `ext:${invitationPid}`;
 
 /** Words that, alone, do not reopen a completed conversation: greetings, thanks, goodbyes. */
 const SILENT = new RegExp(
@@ -96,6 +126,7 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
   last_agent_ms: number;
   customer_rev: number;
   customer_synced_rev: number;
+  origin: string | null;
 }
 
 interface EngagementRow extends Record<string, SqlStorageValue> {
@@ -105,6 +136,8 @@ interface EngagementRow extends Record<string, SqlStorageValue> {
   start_ms: number;
   end_ms: number | null;
   outcome: string | null;
+  agent_name: string | null;
+  reason: string | null;
 }
 
 interface TurnRow extends Record<string, SqlStorageValue> {
@@ -121,6 +154,13 @@ interface TurnRow extends Record<string, SqlStorageValue> {
   status: string;
   options: string | null;
   external_id: string | null;
+  participant_name: string | null;
+  client_id: string | null;
+  file_key: string | null;
+  file_name: string | null;
+  file_mime: string | null;
+  file_size: number | null;
+  review: string | null;
 }
 
 interface OutboxRow extends Record<string, SqlStorageValue> {
@@ -185,8 +225,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
       CREATE TABLE IF NOT EXISTS participant (
         id TEXT PRIMARY KEY, type TEXT NOT NULL, joined_ms INTEGER NOT NULL, left_ms INTEGER
       );
-      CREATE TABLE IF NOT EXISTS invitation (
-        pid TEXT PRIMARY KEY, email TEXT NOT NULL, name TEXT, note TEXT, time_ms INTEGER NOT NULL, by TEXT NOT NULL
+      CREATE TABLE IF NOT EXISTS invite (
+        pid TEXT PRIMARY KEY, contact TEXT NOT NULL, contact_type TEXT NOT NULL, name TEXT, note TEXT,
+        time_ms INTEGER NOT NULL, by TEXT NOT NULL, expires_ms INTEGER NOT NULL, link TEXT
       );
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL UNIQUE, trigger TEXT NOT NULL,
@@ -196,6 +237,30 @@ export class ConversationRoom extends DurableObject<Bindings> {
       CREATE TABLE IF NOT EXISTS seen_webhook (id TEXT PRIMARY KEY, seen_ms INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    // Columns added after the first release: added in place, so objects made before keep their state.
+    const added: [string, string, string][] = [
+      ["conversation", "origin", "TEXT"],
+      ["engagement", "agent_name", "TEXT"],
+      ["engagement", "reason", "TEXT"],
+      ["participant", "name", "TEXT"],
+      ["participant", "rev", "INTEGER NOT NULL DEFAULT 1"],
+      ["participant", "synced_rev", "INTEGER NOT NULL DEFAULT 0"],
+      ["turn", "participant_name", "TEXT"],
+      ["turn", "client_id", "TEXT"],
+      ["turn", "file_key", "TEXT"],
+      ["turn", "file_name", "TEXT"],
+      ["turn", "file_mime", "TEXT"],
+      ["turn", "file_size", "INTEGER"],
+      ["turn", "review", "TEXT"],
+    ];
+    for (const [table, column, type] of added) {
+      const has = this.sql
+        .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+        .toArray()
+        .some((c) => c.name === column);
+      if (!has) this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
+    this.sql.exec("CREATE INDEX IF NOT EXISTS turn_client ON turn (client_id)");
   }
 
   // ───────────────────────────── RPC ─────────────────────────────
@@ -230,14 +295,14 @@ export class ConversationRoom extends DurableObject<Bindings> {
       this.sql.exec(
         `INSERT INTO conversation (id, account_id, pid, start_ms, channel, brand, url, language_customer, customer_pid,
            customer_name, customer_contacts, customer_custom, custom, status, needs_help, engage_your_logic,
-           fallback_to_agent, customer_token_hash, domain, region)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', 0, ?, 0, ?, ?, ?)`,
+           fallback_to_agent, customer_token_hash, domain, region, origin)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'IN_PROGRESS', 0, ?, 0, ?, ?, ?, ?)`,
         data.accountId,
         data.conversationPid,
         now,
         data.channel,
         data.brand ?? null,
-        data.url ?? null,
+        data.url?.slice(0, MAX_URL_CHARS) ?? null,
         data.languageCustomer ?? null,
         data.customer.pid ?? newPid(),
         data.customer.displayName ?? null,
@@ -248,8 +313,10 @@ export class ConversationRoom extends DurableObject<Bindings> {
         tokenHash,
         place.domain,
         place.region,
+        data.origin ?? null,
       );
       this.sql.exec("INSERT INTO participant (id, type, joined_ms) VALUES ('customer', 'CUSTOMER', ?)", now);
+      if (data.brandId) this.setMeta("brand_id", data.brandId);
       this.openEngagement(engage ? "BOT" : "QUEUE", null, now);
     });
     await this.afterChange();
@@ -270,6 +337,8 @@ export class ConversationRoom extends DurableObject<Bindings> {
     const content = input.content.trim();
     if (content.length === 0) return fail("VALIDATION_FAILED", "A message needs content.");
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
+    const earlier = this.byClientId("CUSTOMER", null, input.clientId);
+    if (earlier) return ok(earlier);
     const now = Date.now();
     let silent = false;
     if (row.status === "COMPLETED") {
@@ -283,6 +352,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
       participant: null,
       content,
       languageCustomer: input.languageCustomer ?? row.language_customer,
+      clientId: input.clientId,
       now,
     });
     this.broadcast({ type: "turn", turn, ...(input.clientId ? { clientId: input.clientId } : {}) });
@@ -334,28 +404,218 @@ export class ConversationRoom extends DurableObject<Bindings> {
       content: option.label,
       turn: turn.pid,
     });
+    if (option.technicalId) {
+      this.enqueue({
+        time: turn.time,
+        type: "MENU_STEP",
+        participantType: "CUSTOMER",
+        technicalID: option.technicalId,
+      });
+    }
     await this.afterChange();
     return ok(turn);
   }
 
+  /**
+   * A file the customer sent (already stored in R2 under `file.key`): a FILE turn, and Your Logic
+   * hears FILE with a media link valid 24 hours. Fails with NOT_STARTED or CONVERSATION_COMPLETED.
+   */
+  async customerFile(file: {
+    key: string;
+    name: string;
+    mimeType: string;
+    size: number;
+  }): Promise<LiveResult<LiveTurn>> {
+    const row = this.row();
+    if (!row) return notStarted();
+    if (row.status === "COMPLETED") return completed();
+    const now = Date.now();
+    this.sql.exec("UPDATE conversation SET last_customer_ms = ?", now);
+    const turn = await this.withLinks(
+      this.addTurn({ type: "FILE", participantType: "CUSTOMER", participant: null, content: file.name, file, now }),
+    );
+    this.broadcast({ type: "turn", turn });
+    this.enqueue({
+      time: turn.time,
+      type: "FILE",
+      participantType: "CUSTOMER",
+      mediaName: file.name,
+      mimeType: file.mimeType,
+      fileKey: file.key,
+      turn: turn.pid,
+    });
+    await this.afterChange();
+    return ok(turn);
+  }
+
+  /** The customer went to another page: the URL (trimmed to 2048) is kept and Your Logic hears NAVIGATION. */
+  async customerNavigation(input: { url: string }): Promise<LiveResult<{ url: string }>> {
+    const row = this.row();
+    if (!row) return notStarted();
+    const url = input.url.trim().slice(0, MAX_URL_CHARS);
+    if (!/^https?:\/\//i.test(url)) return fail("VALIDATION_FAILED", "url: an http(s) address.");
+    const now = Date.now();
+    this.sql.exec("UPDATE conversation SET url = ?, last_customer_ms = ?", url, now);
+    this.enqueue({ time: iso(now), type: "NAVIGATION", participantType: "CUSTOMER", lastVisitedUrl: url });
+    await this.afterChange();
+    return ok({ url });
+  }
+
+  /**
+   * The customer's thumbs up or down on a bot's or an agent's turn: kept on the turn, and Your
+   * Logic hears REVIEW. Fails with NOT_STARTED or TURN_NOT_FOUND.
+   */
+  async customerReview(input: {
+    turnPid: string;
+    value: "UP" | "DOWN";
+    reason?: string;
+  }): Promise<LiveResult<LiveTurn>> {
+    if (!this.row()) return notStarted();
+    const target = this.sql
+      .exec<TurnRow>(
+        "SELECT * FROM turn WHERE pid = ? AND participant_type IN ('BOT', 'AGENT', 'EXTERNAL_AGENT') AND type <> 'NOTE'",
+        input.turnPid,
+      )
+      .toArray()[0];
+    if (!target) return fail("TURN_NOT_FOUND", "No such message from the company in this conversation.");
+    const now = Date.now();
+    this.sql.exec("UPDATE turn SET review = ?, rev = rev + 1 WHERE pid = ?", input.value, input.turnPid);
+    this.sql.exec("UPDATE conversation SET last_customer_ms = ?", now);
+    const turn = await this.withLinks(
+      turnView(this.sql.exec<TurnRow>("SELECT * FROM turn WHERE pid = ?", input.turnPid).one()),
+    );
+    this.broadcast({ type: "turn", turn });
+    const name = input.value === "UP" ? "Thumbs Up" : "Thumbs Down";
+    this.enqueue({
+      time: iso(now),
+      type: "REVIEW",
+      participantType: "CUSTOMER",
+      reviewType: "Customer",
+      questionName: "Thumbs Up/Down",
+      answerName: name,
+      ...(input.reason ? { reviewReason: input.reason } : {}),
+      turn: input.turnPid,
+    });
+    await this.afterChange();
+    return ok(turn);
+  }
+
+  /** Someone is typing: told to the others, never stored. */
+  typing(input: { from: SocketAttachment; typing: boolean }): void {
+    const frame: ServerFrame =
+      input.from.role === "customer"
+        ? { type: "typing", participantType: "CUSTOMER", typing: input.typing }
+        : {
+            type: "typing",
+            participantType: input.from.role === "external" ? "EXTERNAL_AGENT" : "AGENT",
+            participant: input.from.name ?? input.from.agent,
+            typing: input.typing,
+          };
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets()) {
+      const a = ws.deserializeAttachment() as SocketAttachment | null;
+      if (!a || sameSocketOwner(a, input.from)) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // closing
+      }
+    }
+  }
+
+  /**
+   * An agent (or an external agent, for buttons visible to them) pressed a custom action button:
+   * an EVENT turn for the record, and Your Logic hears ACTION. Fails with NOT_STARTED or UNKNOWN_ACTION.
+   */
+  async pressAction(input: Worker & { action: string }): Promise<LiveResult<{ action: string }>> {
+    const row = this.row();
+    if (!row) return notStarted();
+    const buttons = await actionButtons(dbFor(this.env, row.account_id), row.account_id);
+    const button = buttons.find((b) => b.name === input.action && (!input.external || b.visibleToExternal));
+    if (!button) return fail("UNKNOWN_ACTION", `No action button named ${JSON.stringify(input.action)}.`);
+    const now = Date.now();
+    const participantType: ParticipantType = input.external ? "EXTERNAL_AGENT" : "AGENT";
+    this.sql.exec("UPDATE conversation SET last_agent_ms = ?", now);
+    const turn = this.addTurn({
+      type: "EVENT",
+      participantType,
+      participant: input.agent,
+      participantName: input.name ?? null,
+      content: `Pressed “${button.label}” (${button.name})`,
+      now,
+    });
+    this.broadcast({ type: "turn", turn });
+    this.enqueue({ time: turn.time, type: "ACTION", participantType, agent: input.agent, action: button.name });
+    await this.afterChange();
+    return ok({ action: button.name });
+  }
+
+  /**
+   * Invites an external agent by e-mail or phone: a D1 invitation and a signed link to this
+   * conversation only, expiring after `expiresInHours`. The link is returned and noted for agents.
+   */
+  async invite(input: {
+    by: string;
+    byName?: string | null;
+    contact: string;
+    contactType: "Email" | "Phone";
+    name?: string;
+    note?: string;
+    expiresInHours: number;
+  }): Promise<LiveResult<{ pid: string; link: string; expiresAt: string }>> {
+    const row = this.row();
+    if (!row) return notStarted();
+    if (row.status === "COMPLETED") return completed();
+    const pid = newPid();
+    const now = Date.now();
+    this.sql.exec(
+      "INSERT INTO invite (pid, contact, contact_type, name, note, time_ms, by, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      pid,
+      input.contact,
+      input.contactType,
+      input.name ?? null,
+      input.note ?? null,
+      now,
+      input.byName ?? input.by,
+      now + input.expiresInHours * 3600_000,
+    );
+    await this.afterChange();
+    const invite = this.sql
+      .exec<{ link: string | null; expires_ms: number }>("SELECT link, expires_ms FROM invite WHERE pid = ?", pid)
+      .one();
+    if (!invite.link) return fail("INVITATION_FAILED", "The invitation could not be saved; try again.");
+    return ok({ pid, link: invite.link, expiresAt: iso(invite.expires_ms) });
+  }
+
   /** An agent's message to the customer. Fails with NOT_STARTED, MESSAGE_TOO_LONG, CONVERSATION_COMPLETED or NOT_A_PARTICIPANT (join first). */
-  async agentMessage(input: { agent: string; content: string; clientId?: string }): Promise<LiveResult<LiveTurn>> {
+  async agentMessage(input: Worker & { content: string; clientId?: string }): Promise<LiveResult<LiveTurn>> {
     const row = this.row();
     if (!row) return notStarted();
     const content = input.content.trim();
     if (content.length === 0) return fail("VALIDATION_FAILED", "A message needs content.");
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
+    const participantType: ParticipantType = input.external ? "EXTERNAL_AGENT" : "AGENT";
+    const earlier = this.byClientId(participantType, input.agent, input.clientId);
+    if (earlier) return ok(earlier);
     if (row.status === "COMPLETED") return completed();
     if (!this.isJoined(input.agent))
       return fail("NOT_A_PARTICIPANT", "Join the conversation before writing to the customer.");
     const now = Date.now();
     this.sql.exec("UPDATE conversation SET last_agent_ms = ?", now);
-    const turn = this.addTurn({ type: "MESSAGE", participantType: "AGENT", participant: input.agent, content, now });
+    const turn = this.addTurn({
+      type: "MESSAGE",
+      participantType,
+      participant: input.agent,
+      participantName: input.name ?? null,
+      content,
+      clientId: input.clientId,
+      now,
+    });
     this.broadcast({ type: "turn", turn, ...(input.clientId ? { clientId: input.clientId } : {}) });
     this.enqueue({
       time: turn.time,
       type: "MESSAGE",
-      participantType: "AGENT",
+      participantType,
       agent: input.agent,
       content,
       turn: turn.pid,
@@ -365,14 +625,25 @@ export class ConversationRoom extends DurableObject<Bindings> {
   }
 
   /** An internal note, seen by agents and Your Logic, never by the customer. Fails with NOT_STARTED or MESSAGE_TOO_LONG. */
-  async agentNote(input: { agent: string; content: string; clientId?: string }): Promise<LiveResult<LiveTurn>> {
+  async agentNote(input: Worker & { content: string; clientId?: string }): Promise<LiveResult<LiveTurn>> {
     if (!this.row()) return notStarted();
     const content = input.content.trim();
     if (content.length === 0) return fail("VALIDATION_FAILED", "A note needs content.");
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
+    const participantType: ParticipantType = input.external ? "EXTERNAL_AGENT" : "AGENT";
+    const earlier = this.byClientId(participantType, input.agent, input.clientId);
+    if (earlier) return ok(earlier);
     const now = Date.now();
     this.sql.exec("UPDATE conversation SET last_agent_ms = ?", now);
-    const turn = this.addTurn({ type: "NOTE", participantType: "AGENT", participant: input.agent, content, now });
+    const turn = this.addTurn({
+      type: "NOTE",
+      participantType,
+      participant: input.agent,
+      participantName: input.name ?? null,
+      content,
+      clientId: input.clientId,
+      now,
+    });
     this.broadcast({ type: "turn", turn, ...(input.clientId ? { clientId: input.clientId } : {}) });
     await this.afterChange();
     return ok(turn);
@@ -382,24 +653,28 @@ export class ConversationRoom extends DurableObject<Bindings> {
    * An agent joins: the queue engagement ends, an agent engagement starts, needs help clears.
    * Fails with NOT_STARTED, CONVERSATION_COMPLETED or ALREADY_JOINED.
    */
-  async agentJoin(input: { agent: string }): Promise<LiveResult<ConversationState>> {
+  async agentJoin(input: Worker): Promise<LiveResult<ConversationState>> {
     const row = this.row();
     if (!row) return notStarted();
     if (row.status === "COMPLETED") return completed();
     if (this.isJoined(input.agent)) return fail("ALREADY_JOINED", "The agent is already in the conversation.");
     const now = Date.now();
+    const type = input.external ? "EXTERNAL_AGENT" : "AGENT";
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        `INSERT INTO participant (id, type, joined_ms) VALUES (?, 'AGENT', ?)
-         ON CONFLICT (id) DO UPDATE SET joined_ms = excluded.joined_ms, left_ms = NULL`,
+        `INSERT INTO participant (id, type, name, joined_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET joined_ms = excluded.joined_ms, left_ms = NULL, name = excluded.name,
+           rev = rev + 1`,
         input.agent,
+        type,
+        input.name ?? null,
         now,
       );
       this.closeEngagements("QUEUE", now, "Completed");
-      this.openEngagement("AGENT", input.agent, now);
+      this.openEngagement(type, input.agent, now, input.name ?? null);
       this.sql.exec("UPDATE conversation SET needs_help = 0, needs_help_reason = NULL, last_agent_ms = ?", now);
     });
-    this.enqueue(this.updateTrigger(now, "AGENT_JOINED", input.agent));
+    this.enqueue(this.updateTrigger(now, input.external ? "EXTERNAL_AGENT_JOINED" : "AGENT_JOINED", input.agent, type));
     this.broadcastFlags();
     await this.afterChange();
     return ok(this.snapshot());
@@ -409,21 +684,24 @@ export class ConversationRoom extends DurableObject<Bindings> {
    * An agent leaves: their engagement ends (outcome Moved). With nobody left to answer, a queue
    * engagement opens again. Fails with NOT_STARTED or NOT_A_PARTICIPANT.
    */
-  async agentLeave(input: { agent: string }): Promise<LiveResult<ConversationState>> {
-    return this.endAgent(input.agent, "Moved", "AGENT_LEFT");
+  async agentLeave(input: Worker): Promise<LiveResult<ConversationState>> {
+    return this.endAgent(input, "Moved", null, input.external ? "EXTERNAL_AGENT_LEFT" : "AGENT_LEFT");
   }
 
   /**
    * An agent considers their engagement done (outcome Completed) and leaves; Your Logic hears
    * ENGAGEMENT_COMPLETED and may take over. Fails with NOT_STARTED or NOT_A_PARTICIPANT.
    */
-  async completeEngagement(input: { agent: string }): Promise<LiveResult<ConversationState>> {
-    return this.endAgent(input.agent, "Completed", null);
+  async completeEngagement(
+    input: Worker & { outcome?: string; reason?: string },
+  ): Promise<LiveResult<ConversationState>> {
+    return this.endAgent(input, input.outcome ?? "Completed", input.reason ?? null, null);
   }
 
   /** An agent asks for help, or says it is no longer needed. Fails with NOT_STARTED. */
   async setNeedsHelp(input: {
     agent: string;
+    participantType?: ParticipantType;
     needsHelp: boolean;
     reason?: string;
   }): Promise<LiveResult<ConversationFlags>> {
@@ -435,7 +713,18 @@ export class ConversationRoom extends DurableObject<Bindings> {
       input.needsHelp ? (input.reason ?? "AGENT_ASKED") : null,
       now,
     );
-    this.enqueue(this.updateTrigger(now, input.needsHelp ? "HELP_REQUESTED" : "HELP_NOT_NEEDED", input.agent));
+    const current = this.row();
+    if (input.needsHelp && current?.status === "IN_PROGRESS" && !this.hasOpen("AGENT") && !this.hasOpen("QUEUE")) {
+      this.openEngagement("QUEUE", null, now);
+    }
+    this.enqueue(
+      this.updateTrigger(
+        now,
+        input.needsHelp ? "HELP_REQUESTED" : "HELP_NOT_NEEDED",
+        input.agent,
+        input.participantType,
+      ),
+    );
     this.broadcastFlags();
     await this.afterChange();
     return ok(this.flags());
@@ -458,10 +747,23 @@ export class ConversationRoom extends DurableObject<Bindings> {
     return ok(this.snapshot());
   }
 
+  /**
+   * Whether `token` is this conversation's customer token (constant time), and the brand it came
+   * through. Fails with NOT_STARTED or INVALID_TOKEN.
+   */
+  async checkCustomer(token: string): Promise<LiveResult<{ brandId: string | null }>> {
+    const row = this.row();
+    if (!row) return notStarted();
+    if (!(await timingSafeEqual(await sha256Hex(token), row.customer_token_hash))) {
+      return fail("INVALID_TOKEN", "The customer token is not valid for this conversation.");
+    }
+    return ok({ brandId: this.meta("brand_id") ?? null });
+  }
+
   /** The whole conversation as agents see it. Fails with NOT_STARTED. */
   async read(): Promise<LiveResult<ConversationState>> {
     if (!this.row()) return notStarted();
-    return ok(this.snapshot());
+    return ok(await this.withLinks(this.snapshot()));
   }
 
   /**
@@ -518,8 +820,12 @@ export class ConversationRoom extends DurableObject<Bindings> {
         return new Response("Invalid customer token", { status: 401 });
       }
       attachment = { role: "customer" };
-    } else if (role === "agent" && request.headers.get("x-live-agent")) {
-      attachment = { role: "agent", agent: request.headers.get("x-live-agent") ?? "" };
+    } else if ((role === "agent" || role === "external") && request.headers.get("x-live-agent")) {
+      attachment = {
+        role,
+        agent: request.headers.get("x-live-agent") ?? "",
+        name: decodeURIComponent(request.headers.get("x-live-name") ?? "") || null,
+      };
     } else {
       return new Response("Unknown participant", { status: 401 });
     }
@@ -527,10 +833,10 @@ export class ConversationRoom extends DurableObject<Bindings> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(
       server,
-      attachment.role === "agent" ? ["agent", `agent:${attachment.agent}`] : ["customer"],
+      attachment.role === "customer" ? ["customer"] : ["agent", `agent:${attachment.agent}`],
     );
     server.serializeAttachment(attachment);
-    server.send(JSON.stringify(this.stateFrame(attachment)));
+    server.send(JSON.stringify(await this.stateFrame(attachment)));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -560,20 +866,52 @@ export class ConversationRoom extends DurableObject<Bindings> {
     }
     const frame = parsed.data;
     if (frame.type === "ping") return send(ws, { type: "pong" });
+    if (frame.type === "typing") return this.typing({ from: attachment, typing: frame.typing });
+    const clientId = "clientId" in frame ? frame.clientId : undefined;
     let result: LiveResult<unknown>;
     if (attachment.role === "customer") {
-      if (frame.type === "message")
-        result = await this.customerMessage({ content: frame.content, clientId: frame.clientId });
-      else if (frame.type === "answer") result = await this.customerAnswer(frame);
-      else result = fail("VALIDATION_FAILED", "Customers cannot write notes.");
-    } else if (frame.type === "message") {
-      result = await this.agentMessage({ agent: attachment.agent, content: frame.content, clientId: frame.clientId });
-    } else if (frame.type === "note") {
-      result = await this.agentNote({ agent: attachment.agent, content: frame.content, clientId: frame.clientId });
+      switch (frame.type) {
+        case "message": {
+          result = await this.customerMessage({ content: frame.content, clientId });
+          // A re-sent message (after a reconnect) is acknowledged with the turn it already made.
+          if (result.ok && clientId) send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
+          break;
+        }
+        case "answer":
+          result = await this.customerAnswer(frame);
+          break;
+        case "navigation":
+          result = await this.customerNavigation(frame);
+          break;
+        case "review":
+          result = await this.customerReview(frame);
+          break;
+        default:
+          result = fail("VALIDATION_FAILED", `Customers cannot send ${frame.type} frames.`);
+      }
     } else {
-      result = fail("VALIDATION_FAILED", "Only customers answer questions.");
+      const worker: Worker = {
+        agent: attachment.agent,
+        name: attachment.name,
+        external: attachment.role === "external",
+      };
+      switch (frame.type) {
+        case "message":
+          result = await this.agentMessage({ ...worker, content: frame.content, clientId });
+          if (result.ok && clientId) send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
+          break;
+        case "note":
+          result = await this.agentNote({ ...worker, content: frame.content, clientId });
+          if (result.ok && clientId) send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
+          break;
+        case "action":
+          result = await this.pressAction({ ...worker, action: frame.action });
+          break;
+        default:
+          result = fail("VALIDATION_FAILED", `Agents cannot send ${frame.type} frames.`);
+      }
     }
-    if (!result.ok) send(ws, errorFrame(result.code, result.message));
+    if (!result.ok) send(ws, errorFrame(result.code, result.message, clientId));
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -647,7 +985,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
     );
     await this.scheduleAlarm();
     this.broadcastFlags();
-    const body = JSON.stringify(this.event(next, now, expires));
+    const body = JSON.stringify(await this.event(next, now, expires));
     const requestId = next.request_id;
     this.ctx.waitUntil(
       (async () => {
@@ -831,13 +1169,16 @@ export class ConversationRoom extends DurableObject<Bindings> {
         return { ok: true };
       }
       case "INVITE_EXTERNAL_AGENT": {
+        // The D1 invitation and the signed link are made right after (finishInvites, in afterChange).
         this.sql.exec(
-          "INSERT INTO invitation (pid, email, name, note, time_ms, by) VALUES (?, ?, ?, ?, ?, 'YOUR_LOGIC')",
+          "INSERT INTO invite (pid, contact, contact_type, name, note, time_ms, by, expires_ms) VALUES (?, ?, ?, ?, ?, ?, 'YOUR_LOGIC', ?)",
           newPid(),
-          action.email,
+          action.email ?? action.phone ?? "",
+          action.email ? "Email" : "Phone",
           action.name ?? null,
           action.note ?? null,
           now,
+          now + (action.expiresInHours ?? DEFAULT_INVITATION_HOURS) * 3600_000,
         );
         return { ok: true };
       }
@@ -849,8 +1190,14 @@ export class ConversationRoom extends DurableObject<Bindings> {
   }
 
   /** The event for one queued trigger: the trigger plus the whole context as it is now (seed 003). */
-  private event(next: OutboxRow, now: number, expires: number): Record<string, unknown> {
-    const state = this.snapshot();
+  private async event(next: OutboxRow, now: number, expires: number): Promise<Record<string, unknown>> {
+    const state = await this.withLinks(this.snapshot());
+    const trigger = JSON.parse(next.trigger) as Trigger;
+    if (typeof trigger.fileKey === "string") {
+      const { fileKey, ...rest } = trigger;
+      Object.assign(trigger, rest, { mediaLink: await this.mediaLink(fileKey) });
+      delete trigger.fileKey;
+    }
     const turns = state.turns.slice(-EVENT_TURNS).map((t) => ({
       time: t.time,
       engagementPid: t.engagementPid,
@@ -864,6 +1211,8 @@ export class ConversationRoom extends DurableObject<Bindings> {
       status: t.status,
       ...(t.options ? { options: t.options } : {}),
       ...(t.externalId ? { externalId: t.externalId } : {}),
+      ...(t.file ? { mediaName: t.file.name, mimeType: t.file.mimeType, mediaLink: t.file.url } : {}),
+      ...(t.review ? { review: t.review } : {}),
       id: t.pid,
       pid: t.pid,
     }));
@@ -871,7 +1220,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
       requestId: next.request_id,
       time: iso(now),
       expires: iso(expires),
-      trigger: JSON.parse(next.trigger),
+      trigger,
       accountId: state.accountId,
       domain: this.row()?.domain,
       region: this.row()?.region,
@@ -891,7 +1240,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
         platform: state.channel === "WHATSAPP" ? "WHATSAPP" : "UNIVERSAL_CHAT",
         direction: "INBOUND",
         ...(state.languageCustomer ? { languageCustomer: state.languageCustomer } : {}),
-        ...(state.url ? { url: state.url } : {}),
+        ...(state.url ? { url: state.url, lastVisitedUrl: state.url } : {}),
         ...(state.brand ? { brand: state.brand } : {}),
         custom: state.custom,
       },
@@ -899,19 +1248,27 @@ export class ConversationRoom extends DurableObject<Bindings> {
         pid: e.pid,
         time: e.time,
         ...(e.agent ? { agent: e.agent } : {}),
+        ...(e.agentName ? { name: e.agentName } : {}),
         type: e.type,
         status: e.status,
+        ...(e.outcome ? { outcomeType: e.outcome } : {}),
+        ...(e.reason ? { reason: e.reason } : {}),
       })),
       turns,
     };
   }
 
-  private updateTrigger(now: number, change: string, agent: string): Trigger {
+  private updateTrigger(
+    now: number,
+    change: string,
+    agent: string,
+    participantType: ParticipantType = "AGENT",
+  ): Trigger {
     const flags = this.flags();
     return {
       time: iso(now),
       type: "CONVERSATION_UPDATE",
-      participantType: "AGENT",
+      participantType,
       agent,
       change,
       conversation: { status: flags.status, needsHelp: flags.needsHelp },
@@ -920,26 +1277,35 @@ export class ConversationRoom extends DurableObject<Bindings> {
 
   // ───────────────────────────── state changes ─────────────────────────────
 
-  private endAgent(agent: string, outcome: string, change: string | null): Promise<LiveResult<ConversationState>> {
+  private endAgent(
+    worker: Worker,
+    outcome: string,
+    reason: string | null,
+    change: string | null,
+  ): Promise<LiveResult<ConversationState>> {
     const row = this.row();
+    const agent = worker.agent;
     if (!row) return Promise.resolve(notStarted());
     if (!this.isJoined(agent))
       return Promise.resolve(fail("NOT_A_PARTICIPANT", "The agent is not in the conversation."));
     const now = Date.now();
+    const type = worker.external ? "EXTERNAL_AGENT" : "AGENT";
     const open = this.sql
-      .exec<EngagementRow>("SELECT * FROM engagement WHERE type = 'AGENT' AND agent = ? AND end_ms IS NULL", agent)
+      .exec<EngagementRow>("SELECT * FROM engagement WHERE type = ? AND agent = ? AND end_ms IS NULL", type, agent)
       .toArray();
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("UPDATE participant SET left_ms = ? WHERE id = ?", now, agent);
+      this.sql.exec("UPDATE participant SET left_ms = ?, rev = rev + 1 WHERE id = ?", now, agent);
       this.sql.exec(
-        "UPDATE engagement SET end_ms = ?, outcome = ?, rev = rev + 1 WHERE type = 'AGENT' AND agent = ? AND end_ms IS NULL",
+        "UPDATE engagement SET end_ms = ?, outcome = ?, reason = ?, rev = rev + 1 WHERE type = ? AND agent = ? AND end_ms IS NULL",
         now,
         outcome,
+        reason,
+        type,
         agent,
       );
       this.sql.exec("UPDATE conversation SET last_agent_ms = ?", now);
       const current = this.row();
-      const nobody = !this.hasOpen("AGENT") && !this.hasOpen("QUEUE");
+      const nobody = !this.hasOpen("AGENT") && !this.hasOpen("EXTERNAL_AGENT") && !this.hasOpen("QUEUE");
       if (
         current?.status === "IN_PROGRESS" &&
         nobody &&
@@ -948,20 +1314,22 @@ export class ConversationRoom extends DurableObject<Bindings> {
         this.openEngagement("QUEUE", null, now);
       }
     });
-    if (change) this.enqueue(this.updateTrigger(now, change, agent));
+    if (change) this.enqueue(this.updateTrigger(now, change, agent, type));
     for (const e of open) {
       this.enqueue({
         time: iso(now),
         type: "ENGAGEMENT_COMPLETED",
-        participantType: "AGENT",
+        participantType: type,
         agent,
         engagement: {
           pid: e.pid,
           time: iso(e.start_ms),
           agent,
-          type: "AGENT",
+          ...(e.agent_name ? { name: e.agent_name } : {}),
+          type,
           status: "COMPLETED",
           outcomeType: outcome,
+          ...(reason ? { reason } : {}),
         },
       });
     }
@@ -973,6 +1341,11 @@ export class ConversationRoom extends DurableObject<Bindings> {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE conversation SET status = 'COMPLETED', needs_help = 0, needs_help_reason = NULL");
       this.sql.exec("UPDATE engagement SET end_ms = ?, outcome = 'Completed', rev = rev + 1 WHERE end_ms IS NULL", now);
+      // Everyone working it is done with it: it leaves My Conversations for Recently Left.
+      this.sql.exec(
+        "UPDATE participant SET left_ms = ?, rev = rev + 1 WHERE type IN ('AGENT', 'EXTERNAL_AGENT') AND left_ms IS NULL",
+        now,
+      );
     });
     const row = this.row();
     this.enqueue({
@@ -997,9 +1370,21 @@ export class ConversationRoom extends DurableObject<Bindings> {
     this.broadcastFlags();
   }
 
-  private openEngagement(type: LiveEngagementType, agent: string | null, now: number): string {
+  private openEngagement(
+    type: LiveEngagementType,
+    agent: string | null,
+    now: number,
+    name: string | null = null,
+  ): string {
     const pid = newPid();
-    this.sql.exec("INSERT INTO engagement (pid, type, agent, start_ms) VALUES (?, ?, ?, ?)", pid, type, agent, now);
+    this.sql.exec(
+      "INSERT INTO engagement (pid, type, agent, agent_name, start_ms) VALUES (?, ?, ?, ?, ?)",
+      pid,
+      type,
+      agent,
+      name,
+      now,
+    );
     return pid;
   }
 
@@ -1020,8 +1405,12 @@ export class ConversationRoom extends DurableObject<Bindings> {
 
   private isJoined(agent: string): boolean {
     return (
-      this.sql.exec("SELECT 1 FROM participant WHERE id = ? AND type = 'AGENT' AND left_ms IS NULL", agent).toArray()
-        .length > 0
+      this.sql
+        .exec(
+          "SELECT 1 FROM participant WHERE id = ? AND type IN ('AGENT', 'EXTERNAL_AGENT') AND left_ms IS NULL",
+          agent,
+        )
+        .toArray().length > 0
     );
   }
 
@@ -1029,9 +1418,10 @@ export class ConversationRoom extends DurableObject<Bindings> {
   private engagementFor(participantType: ParticipantType, participant: string | null, now: number): string {
     const one = (sql: string, ...args: SqlStorageValue[]) =>
       this.sql.exec<{ pid: string }>(sql, ...args).toArray()[0]?.pid;
-    if (participantType === "AGENT" && participant) {
+    if ((participantType === "AGENT" || participantType === "EXTERNAL_AGENT") && participant) {
       const own = one(
-        "SELECT pid FROM engagement WHERE type = 'AGENT' AND agent = ? ORDER BY end_ms IS NULL DESC, start_ms DESC LIMIT 1",
+        "SELECT pid FROM engagement WHERE type = ? AND agent = ? ORDER BY end_ms IS NULL DESC, start_ms DESC LIMIT 1",
+        participantType,
         participant,
       );
       if (own) return own;
@@ -1059,6 +1449,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
     languageCustomer?: string | null;
     options?: QuestionOption[];
     externalId?: string;
+    participantName?: string | null;
+    clientId?: string;
+    file?: { key: string; name: string; mimeType: string; size: number };
     now: number;
   }): LiveTurn {
     const pid = newPid();
@@ -1066,7 +1459,8 @@ export class ConversationRoom extends DurableObject<Bindings> {
     const status = t.participantType === "CUSTOMER" ? "RECEIVED" : "SENT";
     this.sql.exec(
       `INSERT INTO turn (pid, engagement_pid, time_ms, type, participant_type, participant, content, content_customer,
-         language_customer, status, options, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         language_customer, status, options, external_id, participant_name, client_id, file_key, file_name, file_mime,
+         file_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       pid,
       engagementPid,
       t.now,
@@ -1079,15 +1473,79 @@ export class ConversationRoom extends DurableObject<Bindings> {
       status,
       t.options ? JSON.stringify(t.options) : null,
       t.externalId ?? null,
+      t.participantName ?? null,
+      t.clientId ?? null,
+      t.file?.key ?? null,
+      t.file?.name ?? null,
+      t.file?.mimeType ?? null,
+      t.file?.size ?? null,
     );
     return turnView(this.sql.exec<TurnRow>("SELECT * FROM turn WHERE pid = ?", pid).one());
   }
 
   /** After any change: sync D1, send the next Your Logic event, set the alarm. */
   private async afterChange(): Promise<void> {
+    await this.finishInvites();
     await this.sync();
     await this.pump();
     await this.scheduleAlarm();
+  }
+
+  /**
+   * Invitations without a link yet (an agent's, or Your Logic's INVITE_EXTERNAL_AGENT): the D1
+   * row an external agent's link is checked against, the signed link, and a note for agents with it.
+   */
+  private async finishInvites(): Promise<void> {
+    const row = this.row();
+    if (!row) return;
+    const pending = this.sql
+      .exec<{
+        pid: string;
+        contact: string;
+        contact_type: string;
+        name: string | null;
+        note: string | null;
+        by: string;
+        expires_ms: number;
+      }>("SELECT * FROM invite WHERE link IS NULL ORDER BY time_ms")
+      .toArray();
+    for (const invite of pending) {
+      try {
+        await insertInvitation(dbFor(this.env, row.account_id), {
+          accountId: row.account_id,
+          id: invite.pid,
+          conversationPid: row.pid,
+          contact: invite.contact,
+          contactType: invite.contact_type,
+          name: invite.name,
+          note: invite.note,
+          invitedBy: invite.by,
+          expiresAt: Math.floor(invite.expires_ms / 1000),
+        });
+      } catch (err) {
+        console.error("live conversation: invitation write failed, will retry", err);
+        this.setMeta("sync_failed", "1");
+        continue;
+      }
+      const link = await externalLink(signingSecret(this.env), row.origin ?? "", {
+        accountId: row.account_id,
+        conversationPid: row.pid,
+        invitationPid: invite.pid,
+        expiresAt: Math.floor(invite.expires_ms / 1000),
+      });
+      this.sql.exec("UPDATE invite SET link = ? WHERE pid = ?", link, invite.pid);
+      const who = invite.name ? `${invite.name} (${invite.contact})` : invite.contact;
+      const turn = this.addTurn({
+        type: "NOTE",
+        participantType: invite.by === "YOUR_LOGIC" ? "BOT" : "SYSTEM",
+        participant: null,
+        content:
+          `External agent invited: ${who}, until ${iso(invite.expires_ms)}. Send them this link: ${link}` +
+          (invite.note ? `\n${invite.note}` : ""),
+        now: Date.now(),
+      });
+      this.broadcast({ type: "turn", turn });
+    }
   }
 
   /** The alarm is Your Logic's clock (the in-flight event's expiry) and retries D1 writes and sends. */
@@ -1125,8 +1583,32 @@ export class ConversationRoom extends DurableObject<Bindings> {
       .exec<EngagementRow & { rev: number }>("SELECT * FROM engagement WHERE rev > synced_rev")
       .toArray();
     const turns = this.sql.exec<TurnRow & { rev: number }>("SELECT * FROM turn WHERE rev > synced_rev").toArray();
+    const participants = this.sql
+      .exec<{ id: string; type: string; name: string | null; joined_ms: number; left_ms: number | null; rev: number }>(
+        "SELECT * FROM participant WHERE rev > synced_rev AND type IN ('AGENT', 'EXTERNAL_AGENT')",
+      )
+      .toArray();
     const customerRev = row.customer_rev;
     const statements: D1PreparedStatement[] = [];
+    for (const p of participants) {
+      statements.push(
+        agentStatement(db, row.account_id, {
+          pid: p.type === "AGENT" ? p.id : p.id.replace(/^ext:/, ""),
+          name: p.name,
+          external: p.type === "EXTERNAL_AGENT",
+        }),
+      );
+      if (p.type === "AGENT") {
+        statements.push(
+          participationStatement(db, row.account_id, {
+            userId: p.id,
+            conversationPid: row.pid,
+            joinedMs: p.joined_ms,
+            leftMs: p.left_ms,
+          }),
+        );
+      }
+    }
     if (customerRev > row.customer_synced_rev) {
       statements.push(
         ...customerStatements(db, row.account_id, {
@@ -1141,10 +1623,11 @@ export class ConversationRoom extends DurableObject<Bindings> {
         engagementStatement(db, conversation, {
           pid: e.pid,
           type: e.type as LiveEngagementType,
-          agent: e.agent,
+          agent: e.type === "EXTERNAL_AGENT" ? (e.agent ?? "").replace(/^ext:/, "") : e.agent,
           startMs: e.start_ms,
           endMs: e.end_ms,
           outcome: e.outcome,
+          reason: e.reason,
         }),
       );
     }
@@ -1163,7 +1646,8 @@ export class ConversationRoom extends DurableObject<Bindings> {
         }),
       );
     }
-    if (statements.length === 0) return;
+    // The inbox row is cheap and always current (flags such as Your Logic working change without rows).
+    statements.push(inboxStatement(db, this.inboxRow(row)));
     try {
       await db.batch(statements);
     } catch (err) {
@@ -1171,6 +1655,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
       this.setMeta("sync_failed", "1");
       return;
     }
+    this.ctx.waitUntil(notifyInbox(this.env, row.account_id, row.pid).catch(() => {}));
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE conversation SET customer_synced_rev = MAX(customer_synced_rev, ?)", customerRev);
       for (const e of engagements) {
@@ -1178,6 +1663,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
       }
       for (const t of turns) {
         this.sql.exec("UPDATE turn SET synced_rev = MAX(synced_rev, ?) WHERE pid = ?", t.rev, t.pid);
+      }
+      for (const p of participants) {
+        this.sql.exec("UPDATE participant SET synced_rev = MAX(synced_rev, ?) WHERE id = ?", p.rev, p.id);
       }
       this.setMeta("sync_failed", "0");
     });
@@ -1245,26 +1733,37 @@ export class ConversationRoom extends DurableObject<Bindings> {
             type: e.type as LiveEngagementType,
             status: e.end_ms === null ? "IN_PROGRESS" : "COMPLETED",
             ...(e.agent ? { agent: e.agent } : {}),
+            ...(e.agent_name ? { agentName: e.agent_name } : {}),
+            ...(e.outcome ? { outcome: e.outcome } : {}),
+            ...(e.reason ? { reason: e.reason } : {}),
           }),
         ),
       turns: this.sql.exec<TurnRow>("SELECT * FROM turn ORDER BY seq").toArray().map(turnView),
       participants: this.sql
-        .exec<{ id: string; type: string; joined_ms: number; left_ms: number | null }>(
+        .exec<{ id: string; type: string; name: string | null; joined_ms: number; left_ms: number | null }>(
           "SELECT * FROM participant ORDER BY joined_ms, id",
         )
         .toArray()
         .map((p) => ({
           id: p.id,
           type: p.type as ParticipantType,
+          name: p.name,
           joinedAt: iso(p.joined_ms),
           leftAt: p.left_ms === null ? null : iso(p.left_ms),
         })),
       invitations: this.sql
-        .exec<{ pid: string; email: string; name: string | null; time_ms: number; by: string }>(
-          "SELECT * FROM invitation ORDER BY time_ms",
+        .exec<{ pid: string; contact: string; contact_type: string; name: string | null; time_ms: number; by: string }>(
+          "SELECT * FROM invite ORDER BY time_ms",
         )
         .toArray()
-        .map((i) => ({ pid: i.pid, email: i.email, name: i.name, time: iso(i.time_ms), by: i.by })),
+        .map((i) => ({
+          pid: i.pid,
+          contact: i.contact,
+          contactType: i.contact_type as "Email" | "Phone",
+          name: i.name,
+          time: iso(i.time_ms),
+          by: i.by,
+        })),
       yourLogic: {
         inFlight: inFlight
           ? {
@@ -1278,27 +1777,79 @@ export class ConversationRoom extends DurableObject<Bindings> {
     };
   }
 
-  /** The state a socket gets on connect; customers never see notes or Your Logic's internals. */
-  private stateFrame(attachment: SocketAttachment): ServerFrame {
-    const state = this.snapshot();
-    if (attachment.role === "agent") return { type: "state", conversation: state };
+  /** The state a socket gets on connect; customers never see notes, events or Your Logic's internals. */
+  private async stateFrame(attachment: SocketAttachment): Promise<ServerFrame> {
+    const state = await this.withLinks(this.snapshot());
+    if (attachment.role !== "customer") return { type: "state", conversation: state };
+    return { type: "state", conversation: customerView(state) };
+  }
+
+  /** The file turns' links, signed now (valid 24 hours). */
+  private async withLinks<T extends ConversationState | LiveTurn>(value: T): Promise<T> {
+    const turns: LiveTurn[] = "turns" in value ? value.turns : [value as LiveTurn];
+    for (const t of turns) {
+      if (!t.file) continue;
+      const key = this.sql.exec<{ file_key: string }>("SELECT file_key FROM turn WHERE pid = ?", t.pid).one().file_key;
+      t.file.url = await this.mediaLink(key);
+    }
+    return value;
+  }
+
+  private async mediaLink(key: string): Promise<string> {
+    const row = this.row();
+    return signMediaLink(signingSecret(this.env), row?.origin ?? "", row?.account_id ?? "", key);
+  }
+
+  /** A turn made before under the same client id by the same participant (a re-sent frame). */
+  private byClientId(participantType: ParticipantType, participant: string | null, clientId?: string): LiveTurn | null {
+    if (!clientId) return null;
+    const row = this.sql
+      .exec<TurnRow>(
+        "SELECT * FROM turn WHERE client_id = ? AND participant_type = ? AND COALESCE(participant, '') = ? LIMIT 1",
+        clientId,
+        participantType,
+        participant ?? "",
+      )
+      .toArray()[0];
+    return row ? turnView(row) : null;
+  }
+
+  /** The conversation's row in the live inbox (D1). */
+  private inboxRow(row: ConversationRow) {
+    const last = this.sql
+      .exec<TurnRow>("SELECT * FROM turn WHERE type NOT IN ('NOTE', 'EVENT') ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    const agents = this.sql
+      .exec<{ id: string; name: string | null }>(
+        "SELECT id, name FROM participant WHERE type IN ('AGENT', 'EXTERNAL_AGENT') AND left_ms IS NULL ORDER BY joined_ms",
+      )
+      .toArray();
     return {
-      type: "state",
-      conversation: {
-        ...state,
-        turns: state.turns.filter((t) => t.type !== "NOTE"),
-        invitations: [],
-        yourLogic: { inFlight: null, queued: 0 },
-      },
+      accountId: row.account_id,
+      conversationPid: row.pid,
+      customerPid: row.customer_pid,
+      customerName: row.customer_name,
+      channel: row.channel,
+      brand: row.brand,
+      status: row.status,
+      needsHelp: row.needs_help === 1,
+      needsHelpReason: row.needs_help_reason,
+      yourLogicWorking: this.inFlight() !== undefined,
+      lastTurn: last
+        ? { time: iso(last.time_ms), participantType: last.participant_type, content: last.content.slice(0, 200) }
+        : null,
+      agents: agents.map((a) => ({ id: a.id, name: a.name })),
+      startMs: row.start_ms,
+      updatedMs: Date.now(),
     };
   }
 
   private broadcast(frame: ServerFrame): void {
     const text = JSON.stringify(frame);
-    const internal = frame.type === "turn" && frame.turn.type === "NOTE";
+    const internal = frame.type === "turn" && (frame.turn.type === "NOTE" || frame.turn.type === "EVENT");
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = ws.deserializeAttachment() as SocketAttachment | null;
-      if (internal && attachment?.role !== "agent") continue;
+      if (internal && attachment?.role === "customer") continue;
       try {
         ws.send(text);
       } catch {
@@ -1327,15 +1878,44 @@ function turnView(t: TurnRow): LiveTurn {
     status: t.status,
     ...(t.options ? { options: JSON.parse(t.options) as QuestionOption[] } : {}),
     ...(t.external_id ? { externalId: t.external_id } : {}),
+    ...(t.participant_name ? { participantName: t.participant_name } : {}),
+    ...(t.client_id ? { clientId: t.client_id } : {}),
+    ...(t.file_key
+      ? {
+          file: {
+            name: t.file_name ?? "file",
+            mimeType: t.file_mime ?? "application/octet-stream",
+            size: t.file_size ?? 0,
+            url: "",
+          },
+        }
+      : {}),
+    ...(t.review ? { review: t.review as "UP" | "DOWN" } : {}),
   };
+}
+
+/** What the customer may see of the conversation: no notes, events, invitations or Your Logic internals. */
+export function customerView(state: ConversationState): ConversationState {
+  return {
+    ...state,
+    turns: state.turns.filter((t) => t.type !== "NOTE" && t.type !== "EVENT"),
+    participants: state.participants.map((p) => (p.type === "EXTERNAL_AGENT" ? { ...p, id: "external" } : p)),
+    invitations: [],
+    yourLogic: { inFlight: null, queued: 0 },
+  };
+}
+
+function sameSocketOwner(a: SocketAttachment, b: SocketAttachment): boolean {
+  if (a.role === "customer" || b.role === "customer") return a.role === b.role;
+  return a.agent === b.agent;
 }
 
 function send(ws: WebSocket, frame: ServerFrame): void {
   ws.send(JSON.stringify(frame));
 }
 
-function errorFrame(code: string, message: string): ServerFrame {
-  return { type: "error", code, message };
+function errorFrame(code: string, message: string, clientId?: string): ServerFrame {
+  return { type: "error", code, message, ...(clientId ? { clientId } : {}) };
 }
 
 function notStarted() {

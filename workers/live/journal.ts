@@ -11,7 +11,7 @@ const ENGAGEMENT_TYPE: Record<LiveEngagementType, string> = {
   QUEUE: "Queue",
   BOT: "Bot",
   AGENT: "Agent",
-  INVITATION: "Invitation",
+  EXTERNAL_AGENT: "External Agent",
 };
 const CHANNEL_TYPE: Record<LiveChannel, string> = { CHAT: "CHAT", WHATSAPP: "MESSAGING" };
 const CHANNEL_VENDOR: Record<LiveChannel, string> = { CHAT: "Universal Chat", WHATSAPP: "WhatsApp" };
@@ -33,6 +33,7 @@ export interface JournalEngagement {
   startMs: number;
   endMs: number | null;
   outcome: string | null;
+  reason?: string | null;
 }
 
 export interface JournalTurn {
@@ -67,7 +68,8 @@ export function engagementStatement(
     source_id: null,
     conversation_pid: conversation.pid,
     customer_pid: conversation.customerPid,
-    agent_pid: e.agent,
+    agent_pid: e.type === "EXTERNAL_AGENT" ? null : e.agent,
+    external_agent_pid: e.type === "EXTERNAL_AGENT" ? e.agent : null,
     conversation_start_time: seconds(conversation.startMs),
     start_time: seconds(e.startMs),
     end_time: e.endMs === null ? null : seconds(e.endMs),
@@ -77,6 +79,7 @@ export function engagementStatement(
     status: e.endMs === null ? "In Progress" : "Completed",
     type: ENGAGEMENT_TYPE[e.type],
     outcome_type: e.outcome,
+    reason: e.reason ?? null,
     platform: LIVE_PLATFORM,
     brand: conversation.brand,
     language: conversation.languageCustomer,
@@ -140,4 +143,72 @@ export function customerStatements(
     );
   }
   return statements;
+}
+
+/** The `agent` row of a user or an external agent working a live conversation (names for reports and the journey). */
+export function agentStatement(
+  db: D1Database,
+  accountId: string,
+  a: { pid: string; name: string | null; external: boolean },
+): D1PreparedStatement {
+  return upsert(db, "agent", ["account_id", "pid"], {
+    account_id: accountId,
+    pid: a.pid,
+    ...(a.name ? { name: a.name } : {}),
+    type: "Human",
+    status: "Active",
+    ...(a.external ? { role: "External Agent" } : { user_id: a.pid }),
+  });
+}
+
+/** A user's place in a live conversation: My Conversations while in it, Recently Left after. */
+export function participationStatement(
+  db: D1Database,
+  accountId: string,
+  p: { userId: string; conversationPid: string; joinedMs: number; leftMs: number | null },
+): D1PreparedStatement {
+  return upsert(db, "live_participation", ["account_id", "user_id", "conversation_pid"], {
+    account_id: accountId,
+    user_id: p.userId,
+    conversation_pid: p.conversationPid,
+    joined_ms: p.joinedMs,
+    left_ms: p.leftMs,
+  });
+}
+
+export interface InboxRow {
+  accountId: string;
+  conversationPid: string;
+  customerPid: string;
+  customerName: string | null;
+  channel: string;
+  brand: string | null;
+  status: string;
+  needsHelp: boolean;
+  needsHelpReason: string | null;
+  yourLogicWorking: boolean;
+  lastTurn: { time: string; participantType: string; content: string } | null;
+  agents: { id: string; name: string | null }[];
+  startMs: number;
+  updatedMs: number;
+}
+
+/** The conversation's row in the live inbox. */
+export function inboxStatement(db: D1Database, r: InboxRow): D1PreparedStatement {
+  return upsert(db, "live_inbox", ["account_id", "conversation_pid"], {
+    account_id: r.accountId,
+    conversation_pid: r.conversationPid,
+    customer_pid: r.customerPid,
+    customer_name: r.customerName,
+    channel: r.channel,
+    brand: r.brand,
+    status: r.status,
+    needs_help: r.needsHelp ? 1 : 0,
+    needs_help_reason: r.needsHelpReason,
+    your_logic_working: r.yourLogicWorking ? 1 : 0,
+    last_turn: r.lastTurn ? JSON.stringify(r.lastTurn) : null,
+    agents: JSON.stringify(r.agents),
+    start_ms: r.startMs,
+    updated_ms: r.updatedMs,
+  });
 }
