@@ -7,9 +7,16 @@ import { request as httpsRequest } from "node:https";
 const TERMINAL = new Set(["COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED"]);
 
 async function api(url, key, path, init = {}) {
-  const response = await fetch(new URL(path, url), {
-    ...init,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+  const send = () =>
+    fetch(new URL(path, url), {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+    });
+  // A kept-alive connection the server closed while we were busy (building the demo data takes
+  // seconds) fails before the request reaches it: send it once more on a fresh connection.
+  const response = await send().catch((e) => {
+    if (e?.cause?.code === "UND_ERR_SOCKET") return send();
+    throw e;
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
