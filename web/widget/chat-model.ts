@@ -144,6 +144,8 @@ export const ChatModel = createModel((options: ChatOptions) => {
   /** The turn the last answer or rating was about, for an `error` frame that names no clientId. */
   let lastTurnAction: string | null = null;
   const typistTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Participants' names by id, from the last state. */
+  const participants = new Map<string, string>();
 
   const persist = () => {
     const current = session.value;
@@ -246,6 +248,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
     switch (frame.type) {
       case "state": {
         const conversation = frame.conversation;
+        for (const p of conversation.participants) if (p.name) participants.set(p.id, p.name);
         batch(() => {
           turns.value = mergeTurns(turns.value, conversation.turns);
           status.value = conversation.flags.status;
@@ -266,7 +269,8 @@ export const ChatModel = createModel((options: ChatOptions) => {
           turns.value = mergeTurns(turns.value, [turn]);
           if (clientId) pending.value = pending.value.filter((p) => p.clientId !== clientId);
           if (turn.participantType !== "CUSTOMER") {
-            dropTypist(typistKey(turn.participantType, turn.participant));
+            for (const who of [turn.participant, turn.participantName])
+              dropTypist(typistKey(turn.participantType, who));
             if (!isOpen.value && turn.type !== "EVENT") unread.value += 1;
           }
         });
@@ -383,6 +387,16 @@ export const ChatModel = createModel((options: ChatOptions) => {
 
   const typistKey = (participantType: string, participant?: string) => `${participantType}:${participant ?? ""}`;
 
+  /** A typist's name: `participant` is an id known from the state or the turns, or already a name. */
+  const typistName = (participantType: LiveTurn["participantType"], participant: string | undefined) => {
+    if (!participant) return participantLabel(participantType);
+    const known =
+      participants.get(participant) ??
+      turns.value.findLast((t) => t.participant === participant && t.participantName)?.participantName;
+    if (known) return known;
+    return /^[0-9a-f-]{36}$/i.test(participant) ? participantLabel(participantType) : participant;
+  };
+
   const dropTypist = (key: string) => {
     clearTimeout(typistTimers.get(key));
     typistTimers.delete(key);
@@ -399,8 +413,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
       setTimeout(() => dropTypist(key), TYPIST_TIMEOUT_MS),
     );
     if (!typists.value.some((t) => t.key === key)) {
-      const named = [...turns.value].reverse().find((t) => t.participant === participant && t.participantName);
-      typists.value = [...typists.value, { key, name: named?.participantName ?? participantLabel(participantType) }];
+      typists.value = [...typists.value, { key, name: typistName(participantType, participant) }];
     }
   };
 
