@@ -284,6 +284,25 @@ describe("Universal Chat on another website", () => {
     const state = await live<ConversationState>("GET", `/conversations/${pid}`);
     expect(texts(state.turns, "First question")).toBe(1);
     expect(texts(state.turns, "After the reload")).toBe(1);
+
+    // A message the server stored but whose acknowledgement never arrived (the page closed first)
+    // is still pending after the reload: it goes out again with its clientId and is stored once.
+    const delivered = state.turns.find((t) => t.content === "After the reload");
+    expect(delivered?.clientId).toBeTruthy();
+    await page.evaluate((clientId) => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith("brine-universal-chat:")) ?? "";
+      const session = JSON.parse(localStorage.getItem(key) ?? "{}");
+      session.pending = [{ clientId, content: "After the reload" }];
+      localStorage.setItem(key, JSON.stringify(session));
+    }, delivered?.clientId);
+    await page.reload();
+    await openWidget();
+    await log().getByText("Answer to both.").waitFor();
+    await expect.poll(() => log().getByText("Sending…").count()).toBe(0);
+    expect(await log().getByText("After the reload", { exact: true }).count()).toBe(1);
+    const after = await live<ConversationState>("GET", `/conversations/${pid}`);
+    expect(texts(after.turns, "After the reload")).toBe(1);
+    expect(after.turns).toHaveLength(state.turns.length);
   });
 
   it("delivers a message written while offline exactly once, when the connection is back", async () => {
