@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -18,6 +19,7 @@ let siteOrigin = "";
 let otherOrigin = "";
 let yourLogicUrl = "";
 let brandId = "";
+let brandSecret = "";
 let context: BrowserContext;
 let page: Page;
 
@@ -28,13 +30,15 @@ const BRAND = {
   placeholder: "Ask us anything",
 };
 
-/** A website that embeds the widget from Brine's origin. */
-function pageHtml(brand: string): string {
+/** A website that embeds the widget from Brine's origin (with the customer's signed identity, if given). */
+function pageHtml(brand: string, identity: string | null): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <style>body { font: 40px serif; color: rgb(0, 128, 0); } button { background: yellow; }</style>
 <script type="module" src="${demo.url}/widget/universal-chat.js"></script></head>
-<body><h1>Our shop</h1><universal-chat accountid="${demo.accountId}" brandId="${brand}"></universal-chat></body></html>`;
+<body><h1>Our shop</h1><universal-chat accountid="${demo.accountId}" brandId="${brand}"${
+    identity ? ` identity="${identity}"` : ""
+  }></universal-chat></body></html>`;
 }
 
 function listen(server: Server): Promise<string> {
@@ -45,9 +49,9 @@ function listen(server: Server): Promise<string> {
 
 function siteServer(): Server {
   return createServer((req, res) => {
-    const brand = new URL(req.url ?? "/", "http://x").searchParams.get("brand") ?? brandId;
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(pageHtml(brand));
+    res.end(pageHtml(query.get("brand") ?? brandId, query.get("identity")));
   });
 }
 
@@ -118,8 +122,12 @@ beforeAll(async () => {
   otherSite = siteServer();
   yourLogic = yourLogicServer();
   [siteOrigin, otherOrigin, yourLogicUrl] = await Promise.all([listen(site), listen(otherSite), listen(yourLogic)]);
-  const brand = await live<{ id: string }>("POST", "/brands", { ...BRAND, allowedOrigins: [siteOrigin] });
+  const brand = await live<{ id: string; secret: string }>("POST", "/brands", {
+    ...BRAND,
+    allowedOrigins: [siteOrigin],
+  });
   brandId = brand.id;
+  brandSecret = brand.secret;
 });
 
 afterAll(async () => {
@@ -158,6 +166,12 @@ async function conversationPid(): Promise<string> {
   });
   if (!pid) throw new Error("the widget stored no conversation");
   return pid;
+}
+
+/** What the site's backend does: sign the customer's identity with the brand secret. */
+function signIdentity(identity: object, secret: string): string {
+  const body = Buffer.from(JSON.stringify(identity)).toString("base64url");
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
 }
 
 const texts = (turns: LiveTurn[], content: string) => turns.filter((t) => t.content === content).length;
@@ -378,6 +392,36 @@ describe("Universal Chat on another website", () => {
     await image.waitFor();
     await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
     expect(uploads).toHaveLength(1);
+  });
+
+  it("passes the site's signed identity, and says why a message is not sent when the signature is wrong", async () => {
+    const identity = {
+      displayName: "Ada Lovelace",
+      contacts: [{ contact: "ada@example.com", type: "Email" }],
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    await page.goto(`${siteOrigin}/?identity=${encodeURIComponent(signIdentity(identity, brandSecret))}`);
+    await openWidget();
+    await say("Hello, it is Ada");
+    const state = await live<ConversationState>("GET", `/conversations/${await conversationPid()}`);
+    expect(state.customer.displayName).toBe("Ada Lovelace");
+
+    const other = await browser.newContext();
+    const forged = await other.newPage();
+    try {
+      const token = signIdentity({ ...identity, displayName: "Someone else" }, "not the brand secret");
+      await forged.goto(`${siteOrigin}/?identity=${encodeURIComponent(token)}`);
+      await forged.getByRole("button", { name: `Open chat with ${BRAND.name}` }).click();
+      const box = forged.getByRole("textbox", { name: "Message" });
+      await box.fill("Let me in");
+      await box.press("Enter");
+      // Shown next to the message, which stays unsent.
+      const item = forged.getByRole("log").locator(".pending").filter({ hasText: "Let me in" });
+      await item.getByRole("alert").filter({ hasText: "The customer identity's signature is not valid." }).waitFor();
+      expect(await item.getByText("Not sent").count()).toBe(1);
+    } finally {
+      await other.close();
+    }
   });
 
   it("tells a website whose origin the brand does not allow that chat is unavailable", async () => {
