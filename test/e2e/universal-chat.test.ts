@@ -322,7 +322,16 @@ describe("Universal Chat on another website", () => {
   it("delivers a message written while offline exactly once, when the connection is back", async () => {
     await page.goto(siteOrigin);
     await openWidget();
-    await say("Before the drop");
+    // Offline before any conversation: the first message starts it when the connection is back.
+    await context.setOffline(true);
+    await panel()
+      .getByText(/you are offline/i)
+      .waitFor();
+    await input().fill("Before the drop");
+    await input().press("Enter");
+    await log().getByText("Sending…").waitFor();
+    await context.setOffline(false);
+    await expect.poll(() => log().getByText("Sending…").count(), { timeout: 20_000 }).toBe(0);
     const pid = await conversationPid();
 
     await context.setOffline(true);

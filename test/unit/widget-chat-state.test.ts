@@ -11,9 +11,10 @@ import {
   MAX_FILE_BYTES,
   MAX_MESSAGE_CHARS,
   mergeTurns,
-  parseSession,
+  parseStoredChat,
   reconnectDelay,
   reviewable,
+  serializeStoredChat,
   sessionKey,
   unacknowledged,
 } from "../../web/widget/chat-state";
@@ -84,35 +85,44 @@ describe("reconnectDelay", () => {
   });
 });
 
-describe("stored sessions", () => {
-  it("are keyed by account and brand", () => {
+describe("the stored chat", () => {
+  it("is keyed by account and brand", () => {
     expect(sessionKey("acc", "brand")).not.toBe(sessionKey("acc", "other"));
     expect(sessionKey("acc", "brand")).not.toBe(sessionKey("other", "brand"));
   });
 
-  it("round-trip, and keep only well-formed pending messages", () => {
+  it("round-trips, keeping only well-formed pending messages", () => {
     const raw = JSON.stringify({
       conversationPid: "p",
       customerToken: "t",
       pending: [{ clientId: "c", content: "hi" }, { clientId: 3 }, null],
       lastUrl: "https://shop.example.com/",
     });
-    expect(parseSession(raw)).toEqual({
-      conversationPid: "p",
-      customerToken: "t",
+    const chat = parseStoredChat(raw);
+    expect(chat).toEqual({
+      session: { conversationPid: "p", customerToken: "t", lastUrl: "https://shop.example.com/" },
       pending: [{ clientId: "c", content: "hi" }],
-      lastUrl: "https://shop.example.com/",
     });
+    expect(parseStoredChat(serializeStoredChat(chat))).toEqual(chat);
   });
 
-  it("are ignored when missing, broken or not the widget's", () => {
-    expect(parseSession(null)).toBeNull();
-    expect(parseSession("{not json")).toBeNull();
-    expect(parseSession(JSON.stringify({ conversationPid: "p" }))).toBeNull();
-    expect(parseSession("42")).toBeNull();
-    expect(parseSession(JSON.stringify({ conversationPid: "p", customerToken: "t" }))).toEqual({
-      conversationPid: "p",
-      customerToken: "t",
+  it("keeps messages written before the conversation started", () => {
+    const chat = { session: null, pending: [{ clientId: "c", content: "first" }] };
+    expect(parseStoredChat(serializeStoredChat(chat))).toEqual(chat);
+  });
+
+  it("is nothing when there is nothing to keep", () => {
+    expect(serializeStoredChat({ session: null, pending: [] })).toBeNull();
+  });
+
+  it("is empty when missing, broken or not the widget's", () => {
+    const empty = { session: null, pending: [] };
+    expect(parseStoredChat(null)).toEqual(empty);
+    expect(parseStoredChat("{not json")).toEqual(empty);
+    expect(parseStoredChat(JSON.stringify({ conversationPid: "p" }))).toEqual(empty);
+    expect(parseStoredChat("42")).toEqual(empty);
+    expect(parseStoredChat(JSON.stringify({ conversationPid: "p", customerToken: "t" }))).toEqual({
+      session: { conversationPid: "p", customerToken: "t" },
       pending: [],
     });
   });

@@ -5,9 +5,11 @@ import {
   MAX_FILE_BYTES,
   mergeTurns,
   type PendingMessage,
-  parseSession,
+  parseStoredChat,
   reconnectDelay,
+  type StoredChat,
   type StoredSession,
+  serializeStoredChat,
   sessionKey,
   unacknowledged,
 } from "./chat-state";
@@ -78,17 +80,18 @@ function explain(e: unknown): string {
   return "The chat service cannot be reached. Check your connection.";
 }
 
-function readStorage(key: string): StoredSession | null {
+function readStorage(key: string): StoredChat {
   try {
-    return parseSession(localStorage.getItem(key));
+    return parseStoredChat(localStorage.getItem(key));
   } catch {
-    return null;
+    return { session: null, pending: [] };
   }
 }
 
-function writeStorage(key: string, session: StoredSession | null): void {
+function writeStorage(key: string, chat: StoredChat): void {
   try {
-    if (session) localStorage.setItem(key, JSON.stringify(session));
+    const value = serializeStoredChat(chat);
+    if (value) localStorage.setItem(key, value);
     else localStorage.removeItem(key);
   } catch {
     // storage disabled or full: the conversation still works until the page is left
@@ -109,11 +112,11 @@ export const ChatModel = createModel((options: ChatOptions) => {
   /** Why the widget cannot work here at all (origin not allowed, unknown brand); the panel says it. */
   const refusal = signal<string | null>(null);
   const stored = readStorage(storageKey);
-  const session = signal<StoredSession | null>(stored);
+  const session = signal<StoredSession | null>(stored.session);
   const turns = signal<LiveTurn[]>([]);
-  const pending = signal<PendingMessage[]>(stored?.pending ?? []);
+  const pending = signal<PendingMessage[]>(stored.pending);
   const status = signal<ConversationState["flags"]["status"] | null>(null);
-  const connection = signal<Connection>(stored ? "connecting" : "idle");
+  const connection = signal<Connection>(stored.session ? "connecting" : "idle");
   const notice = signal<string | null>(null);
   const uploadError = signal<string | null>(null);
   const uploading = signal<string | null>(null);
@@ -147,10 +150,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
   /** Participants' names by id, from the last state. */
   const participants = new Map<string, string>();
 
-  const persist = () => {
-    const current = session.value;
-    writeStorage(storageKey, current ? { ...current, pending: pending.value } : null);
-  };
+  const persist = () => writeStorage(storageKey, { session: session.value, pending: pending.value });
 
   const loadConfig = async () => {
     try {
@@ -354,7 +354,6 @@ export const ChatModel = createModel((options: ChatOptions) => {
           session.value = {
             conversationPid: started.conversationPid,
             customerToken: started.customerToken,
-            pending: [],
             lastUrl: location.href,
           };
           turns.value = mergeTurns([], started.state.turns);
@@ -372,6 +371,7 @@ export const ChatModel = createModel((options: ChatOptions) => {
           // The server refused this start for good (identity, custom data): the messages say why.
           const error = { code: e.code, message: explain(e) };
           pending.value = pending.value.map((p) => (p.error ? p : { ...p, error }));
+          persist();
         } else {
           notice.value = explain(e);
           if (navigator.onLine) reconnectTimer = setTimeout(flush, reconnectDelay(attempt++));
@@ -427,17 +427,21 @@ export const ChatModel = createModel((options: ChatOptions) => {
 
   const goOffline = () => {
     closeSocket();
-    if (session.value) connection.value = "offline";
+    connection.value = "offline";
   };
   const goOnline = () => {
     attempt = 0;
+    notice.value = null;
     if (session.value) connect();
-    else flush();
+    else {
+      connection.value = "idle";
+      flush();
+    }
   };
   const onStorage = (event: StorageEvent) => {
     // Another tab started the conversation or it was cleared: follow it.
     if (event.key !== storageKey) return;
-    const next = parseSession(event.newValue);
+    const next = parseStoredChat(event.newValue).session;
     if (next?.conversationPid !== session.value?.conversationPid) {
       session.value = next;
       turns.value = [];
@@ -453,7 +457,9 @@ export const ChatModel = createModel((options: ChatOptions) => {
     window.addEventListener("storage", onStorage);
     untracked(() => {
       void loadConfig();
+      // A stored conversation reconnects; messages written before one started start it.
       if (session.value) connect();
+      else flush();
     });
     return () => {
       disposed = true;

@@ -19,13 +19,21 @@ export interface PendingMessage {
   error?: { code: string; message: string };
 }
 
-/** What the widget keeps in localStorage per account and brand, so a reload resumes the conversation. */
+/** The conversation the widget resumes after a reload. */
 export interface StoredSession {
   conversationPid: string;
   customerToken: string;
-  pending: PendingMessage[];
   /** The last page address sent as a `navigation` frame. */
   lastUrl?: string;
+}
+
+/**
+ * What the widget keeps in localStorage per account and brand: the conversation once started,
+ * and the messages not yet acknowledged (kept even before the conversation starts).
+ */
+export interface StoredChat {
+  session: StoredSession | null;
+  pending: PendingMessage[];
 }
 
 /** The localStorage key of one account's brand. */
@@ -39,24 +47,32 @@ function isPending(value: unknown): value is PendingMessage {
   return typeof p.clientId === "string" && typeof p.content === "string";
 }
 
-/** The stored session, or null when there is none or it is not one this widget wrote. */
-export function parseSession(raw: string | null): StoredSession | null {
-  if (!raw) return null;
-  let value: unknown;
+/** The stored chat; empty when there is none or it is not one this widget wrote. */
+export function parseStoredChat(raw: string | null): StoredChat {
+  let value: unknown = null;
   try {
-    value = JSON.parse(raw);
+    value = raw ? JSON.parse(raw) : null;
   } catch {
-    return null;
+    value = null;
   }
-  if (typeof value !== "object" || value === null) return null;
+  if (typeof value !== "object" || value === null) return { session: null, pending: [] };
   const s = value as Record<string, unknown>;
-  if (typeof s.conversationPid !== "string" || typeof s.customerToken !== "string") return null;
+  const pending = Array.isArray(s.pending) ? s.pending.filter(isPending) : [];
+  if (typeof s.conversationPid !== "string" || typeof s.customerToken !== "string") return { session: null, pending };
   return {
-    conversationPid: s.conversationPid,
-    customerToken: s.customerToken,
-    pending: Array.isArray(s.pending) ? s.pending.filter(isPending) : [],
-    ...(typeof s.lastUrl === "string" ? { lastUrl: s.lastUrl } : {}),
+    session: {
+      conversationPid: s.conversationPid,
+      customerToken: s.customerToken,
+      ...(typeof s.lastUrl === "string" ? { lastUrl: s.lastUrl } : {}),
+    },
+    pending,
   };
+}
+
+/** The JSON to store for a chat, or null when there is nothing to keep. */
+export function serializeStoredChat(chat: StoredChat): string | null {
+  if (!chat.session && chat.pending.length === 0) return null;
+  return JSON.stringify({ ...chat.session, pending: chat.pending });
 }
 
 /**
