@@ -145,6 +145,10 @@ console.log(`
   Source id        ${demo.ingestionSourceId}
   Account id       ${demo.accountId}
 
+  Live chat        run \x1b[1mnpm run example:your-logic\x1b[0m in a second terminal: the example Your Logic bot,
+                   and a demo shop with the chat widget at ${demo.yourLogic ? new URL(demo.yourLogic.url).origin : "http://localhost:8788"}/.
+                   Agents answer at ${url}/live.
+
   Saved to ${demoFile}. Press Ctrl+C to stop; your data stays in ${persistDir}.
 `);
 

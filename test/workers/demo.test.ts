@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEMO, ensureDemo } from "../../workers/demo/bootstrap";
+import { DEMO, EXAMPLE_YOUR_LOGIC, ensureDemo, ensureLiveDemo } from "../../workers/demo/bootstrap";
+import { signIdentity } from "../../workers/live/links";
 import { call, db, signIn } from "./helpers";
 
 describe("the demo account", () => {
@@ -20,6 +22,29 @@ describe("the demo account", () => {
     expect(next.password).not.toBe(first.password);
     expect(next.apiKey).not.toBe(first.apiKey);
     await signIn(DEMO.email, next.password);
+  });
+
+  it("sets up live chat for the example Your Logic once, keeping it on later runs", async () => {
+    const { accountId } = await ensureDemo(db(), {});
+    const live = await ensureLiveDemo(env, accountId, "http://localhost:8787");
+    expect(live.yourLogic.url).toBe(`${EXAMPLE_YOUR_LOGIC}/events`);
+    expect(live.yourLogic.secret).toMatch(/^whsec_/);
+    expect(live.brand.allowedOrigins).toEqual([EXAMPLE_YOUR_LOGIC, "http://localhost:8787"]);
+    // Started on another port: the brand also allows the new origin; the secrets stay.
+    const again = await ensureLiveDemo(env, accountId, "http://localhost:9000");
+    expect(again.yourLogic.secret).toBe(live.yourLogic.secret);
+    expect(again.brand).toMatchObject({ id: live.brand.id, secret: live.brand.secret });
+    expect(again.brand.allowedOrigins).toContain("http://localhost:9000");
+    // The brand secret in demo.json signs identities the widget route accepts.
+    const identity = await signIdentity(again.brand.secret, {
+      displayName: "Demo",
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
+    const res = await call("/api/v1/live/widget/conversations", {
+      body: { accountId, brandId: again.brand.id, identity },
+      headers: { origin: EXAMPLE_YOUR_LOGIC },
+    });
+    expect(res.status).toBe(201);
   });
 
   it("has no bootstrap route without the start script's token", async () => {

@@ -141,9 +141,17 @@ export function callback(
 
 /** A socket to a conversation object, with its frames collected as they arrive. */
 export async function openSocket(stub: ReturnType<typeof conversationStub>, headers: Record<string, string>) {
-  const res = await stub.fetch("https://live.test/socket", { headers: { upgrade: "websocket", ...headers } });
+  return collectFrames(await stub.fetch("https://live.test/socket", { headers: { upgrade: "websocket", ...headers } }));
+}
+
+/** A socket opened through the Worker's routes (as browsers do), with its frames collected. */
+export async function openRouteSocket(path: string, options: { as?: Client; headers?: Record<string, string> } = {}) {
+  return collectFrames(await call(path, { as: options.as, headers: { upgrade: "websocket", ...options.headers } }));
+}
+
+async function collectFrames(res: Response) {
   const ws = res.webSocket;
-  if (!ws) return { status: res.status, socket: null };
+  if (!ws) return { status: res.status, socket: null, body: await res.text() };
   ws.accept();
   const frames: ServerFrame[] = [];
   const waiters: { test: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];

@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { timingSafeEqual } from "../lib/crypto";
 import { badRequest, notFound } from "../lib/errors";
 import { bareInsert } from "./bench";
-import { ensureDemo } from "./bootstrap";
+import { ensureDemo, ensureLiveDemo } from "./bootstrap";
 
 const DemoBody = z.object({ password: z.string().optional(), apiKey: z.string().optional() });
 const BenchBody = z.object({ accountId: z.uuid(), sourceId: z.uuid(), objectKey: z.string().startsWith("ingest/") });
@@ -26,7 +26,8 @@ export const demoRoutes = new Hono<AppEnv>()
   .post("/demo", async (c) => {
     const parsed = DemoBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw badRequest("VALIDATION_FAILED", "Expected {password?, apiKey?}.");
-    return c.json(await ensureDemo(directoryDb(c.env), parsed.data));
+    const demo = await ensureDemo(directoryDb(c.env), parsed.data);
+    return c.json({ ...demo, ...(await ensureLiveDemo(c.env, demo.accountId, new URL(c.req.url).origin)) });
   })
   // `npm run bench` only: the plain-insert baseline for the ingest benchmark.
   .post("/bench/bare-insert", async (c) => {
