@@ -351,6 +351,8 @@ describe("Universal Chat on another website", () => {
   });
 
   it("shows a question's options as buttons, and a click answers it", async () => {
+    // The account's own Your Logic (the demo's example bot) comes back afterwards.
+    const before = await live<{ url: string | null; enabled: boolean; expirySeconds: number }>("GET", "/your-logic");
     await live("PUT", "/your-logic", { url: `${yourLogicUrl}/events`, enabled: true, expirySeconds: 10 });
     try {
       const answered = nextAnswer();
@@ -367,7 +369,13 @@ describe("Universal Chat on another website", () => {
       expect(await options.getByRole("button", { name: "Large" }).getAttribute("aria-pressed")).toBe("true");
       expect(events.filter((e) => e.trigger.type === "ANSWER")).toHaveLength(1);
     } finally {
-      await live("PUT", "/your-logic", { url: `${yourLogicUrl}/events`, enabled: false });
+      await live(
+        "PUT",
+        "/your-logic",
+        before.url
+          ? { url: before.url, enabled: before.enabled, expirySeconds: before.expirySeconds }
+          : { url: `${yourLogicUrl}/events`, enabled: false },
+      );
     }
   });
 
