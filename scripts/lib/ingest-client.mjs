@@ -6,18 +6,19 @@ import { request as httpsRequest } from "node:https";
 
 const TERMINAL = new Set(["COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED"]);
 
-async function api(url, key, path, init = {}) {
-  const send = () =>
-    fetch(new URL(path, url), {
+async function api(url, key, path, init = {}, retried = false) {
+  let response;
+  try {
+    response = await fetch(new URL(path, url), {
       ...init,
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
     });
-  // A kept-alive connection the server closed while we were busy (building the demo data takes
-  // seconds) fails before the request reaches it: send it once more on a fresh connection.
-  const response = await send().catch((e) => {
-    if (e?.cause?.code === "UND_ERR_SOCKET") return send();
-    throw e;
-  });
+  } catch (error) {
+    // A kept-alive connection the server closed while it sat idle (building the demo data takes a
+    // while on a busy machine) fails before the request is sent; a fresh connection works.
+    if (!retried && error?.cause?.code === "UND_ERR_SOCKET") return api(url, key, path, init, true);
+    throw error;
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new Error(

@@ -1,9 +1,10 @@
 import "./styles/global.css";
 import { render } from "preact";
-import { App } from "./app/app";
+import { App, isExternalPath } from "./app/app";
 import { session } from "./session";
 
-void session.load();
+// An external agent's link needs no session, and must not ask for one.
+if (!isExternalPath(location.pathname)) void session.load();
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

@@ -27,6 +27,22 @@ function createSessionModel() {
     return s.status === "signed-in" ? s.session : null;
   });
   const permissions = computed(() => new Set<Permission>(current.value?.permissions ?? []));
+  let loadStarted = false;
+
+  const load = action(async () => {
+    loadStarted = true;
+    state.value = { status: "loading" };
+    try {
+      state.value = { status: "signed-in", session: await api.get<Session>("/auth/session") };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        const notice = error.code === "SESSION_EXPIRED" ? error.message : null;
+        state.value = { status: "signed-out", notice, returnHere: true };
+      } else {
+        state.value = { status: "error", message: messageOf(error) };
+      }
+    }
+  });
 
   return {
     state: state as ReadonlySignal<SessionState>,
@@ -40,19 +56,12 @@ function createSessionModel() {
     },
 
     /** Reads the session from the cookie; signed out when there is none. */
-    load: action(async () => {
-      state.value = { status: "loading" };
-      try {
-        state.value = { status: "signed-in", session: await api.get<Session>("/auth/session") };
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) {
-          const notice = error.code === "SESSION_EXPIRED" ? error.message : null;
-          state.value = { status: "signed-out", notice, returnHere: true };
-        } else {
-          state.value = { status: "error", message: messageOf(error) };
-        }
-      }
-    }),
+    load,
+
+    /** Reads the session unless that has begun (pages reached from an external agent's link start without it). */
+    ensureLoaded() {
+      if (!loadStarted) void load();
+    },
 
     /** Signs in; throws the API's error (wrong password, disabled, throttled) for the form to show. */
     signIn: action(async (email: string, password: string) => {

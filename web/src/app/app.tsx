@@ -1,5 +1,5 @@
 import { Component, type ComponentChildren } from "preact";
-import { useLayoutEffect } from "preact/hooks";
+import { useEffect, useLayoutEffect } from "preact/hooks";
 import { LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
 import { AppShell } from "../components/app-shell/app-shell";
 import { BrandMark } from "../components/brand-mark/brand-mark";
@@ -37,6 +37,13 @@ const FormPage = lazy(() => import("../pages/qa/form-page").then((m) => m.FormPa
 const CustomersPage = lazy(() => import("../pages/journey/customers-page").then((m) => m.CustomersPage));
 const JourneyPage = lazy(() => import("../pages/journey/journey-page").then((m) => m.JourneyPage));
 const RevealLogPage = lazy(() => import("../pages/reveal-log/reveal-log-page").then((m) => m.RevealLogPage));
+const LivePage = lazy(() => import("../pages/live/live-page").then((m) => m.LivePage));
+const ExternalPage = lazy(() => import("../pages/external/external-page").then((m) => m.ExternalPage));
+const YourLogicPage = lazy(() => import("../pages/live-settings/your-logic-page").then((m) => m.YourLogicPage));
+const BrandsPage = lazy(() => import("../pages/live-settings/brands-page").then((m) => m.BrandsPage));
+const ActionButtonsPage = lazy(() =>
+  import("../pages/live-settings/action-buttons-page").then((m) => m.ActionButtonsPage),
+);
 const NotFoundPage = lazy(() => import("../pages/not-found/not-found-page").then((m) => m.NotFoundPage));
 
 /** Only same-app paths are followed after sign-in, never another site or the sign-in page itself. */
@@ -86,6 +93,7 @@ function SignedInApp() {
         <Route path="/quality/questions/:id" component={QuestionPage} />
         <Route path="/quality/forms" component={FormsPage} />
         <Route path="/quality/forms/:id" component={FormPage} />
+        <Route path="/live/:conversation?" component={LivePage} />
         <Route path="/journey" component={CustomersPage} />
         <Route path="/journey/:kind/:id" component={JourneyPage} />
         <Route path="/model/:name?" component={LogicalModelPage} />
@@ -96,6 +104,9 @@ function SignedInApp() {
         <Route path="/settings/sources/:id" component={SourcePage} />
         <Route path="/settings/exports" component={ExportsPage} />
         <Route path="/settings/reveal-log" component={RevealLogPage} />
+        <Route path="/settings/your-logic" component={YourLogicPage} />
+        <Route path="/settings/brands" component={BrandsPage} />
+        <Route path="/settings/action-buttons" component={ActionButtonsPage} />
         <Route path="/ingest/batches/:id" component={BatchPage} />
         <Route path="/technical-log" component={TechnicalLogPage} />
         <Route path="/docs" component={ApiDocsPage} />
@@ -116,6 +127,7 @@ function Splash({ children }: { children: ComponentChildren }) {
 
 /** Chooses between the sign-in page and the app from the session, redirecting as needed. */
 function SessionGate() {
+  useEffect(() => session.ensureLoaded(), []);
   const state = session.state.value;
   const { path, url, query } = useLocation();
 
@@ -177,12 +189,26 @@ class CrashBoundary extends Component<{ children: ComponentChildren }, { failed:
   }
 }
 
+/** External agents' pages work from their link alone: no session is read or needed there. */
+export function isExternalPath(path: string): boolean {
+  return path.startsWith("/external/");
+}
+
+/** The external agent's page, or the app behind the session gate. */
+function Pages() {
+  const { path } = useLocation();
+  if (isExternalPath(path)) {
+    return <Router>{[<Route key="external" path="/external/:token" component={ExternalPage} />]}</Router>;
+  }
+  return <SessionGate />;
+}
+
 /** The whole app. Links under /api/ are left to the browser (the OpenAPI document, for one). */
 export function App() {
   return (
     <LocationProvider scope={/^\/(?!api\/)/}>
       <CrashBoundary>
-        <SessionGate />
+        <Pages />
       </CrashBoundary>
     </LocationProvider>
   );

@@ -51,3 +51,16 @@ export function formatDuration(startIso: string, endIso: string): string {
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+/** How long ago `iso` was, from `now` (ms): "now", "3 minutes ago", "2 hours ago", then the date. */
+export function formatRelative(iso: string, now: number): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return relativeFormat.format(0, "second");
+  if (abs < 3600) return relativeFormat.format(Math.round(seconds / 60), "minute");
+  if (abs < 86_400) return relativeFormat.format(Math.round(seconds / 3600), "hour");
+  if (abs < 7 * 86_400) return relativeFormat.format(Math.round(seconds / 86_400), "day");
+  return formatDate(iso);
+}

@@ -18,7 +18,11 @@ type IconName =
   | "tag"
   | "form"
   | "journey"
-  | "eye";
+  | "eye"
+  | "chat"
+  | "logic"
+  | "brand"
+  | "buttons";
 
 const ICON_PATHS: Record<IconName, JSX.Element> = {
   dashboard: (
@@ -100,6 +104,32 @@ const ICON_PATHS: Record<IconName, JSX.Element> = {
       <circle cx="10" cy="10" r="2.3" />
     </>
   ),
+  chat: (
+    <>
+      <path d="M3.5 4.5h13a1 1 0 0 1 1 1V13a1 1 0 0 1-1 1H9l-3.5 3v-3h-2a1 1 0 0 1-1-1V5.5a1 1 0 0 1 1-1z" />
+      <path d="M6.5 8.5h7M6.5 11h4.5" />
+    </>
+  ),
+  logic: (
+    <>
+      <path d="M7 3.5v4M13 3.5v4M5 7.5h10v2.5a5 5 0 0 1-10 0z" />
+      <path d="M10 15v2.5" />
+    </>
+  ),
+  brand: (
+    <>
+      <path d="M10 3a7 7 0 1 0 0 14c1 0 1.5-.7 1.5-1.5 0-1.2-1-1.5-1-2.5s.8-1.5 2-1.5h1.5A3 3 0 0 0 17 8.5C17 5.5 14 3 10 3z" />
+      <circle cx="6.5" cy="9" r="1" />
+      <circle cx="9" cy="6" r="1" />
+      <circle cx="13" cy="6.5" r="1" />
+    </>
+  ),
+  buttons: (
+    <>
+      <rect x="3" y="4" width="14" height="5" rx="2.5" />
+      <rect x="3" y="11" width="9" height="5" rx="2.5" />
+    </>
+  ),
   docs: (
     <>
       <path d="M5 2.5h7l4 4V17a.5.5 0 0 1-.5.5h-10A.5.5 0 0 1 5 17z" />
@@ -144,6 +174,9 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
     <nav class={styles.nav} aria-label="Main">
       <ul class={styles.list}>
         <NavLink href="/" icon="home" label="Home" onNavigate={onNavigate} />
+        {session.can("liveConversations.handle") && (
+          <NavLink href="/live" icon="chat" label="Live conversations" prefix onNavigate={onNavigate} />
+        )}
         <NavLink href="/model" icon="model" label="Logical model" prefix onNavigate={onNavigate} />
       </ul>
       <h2 class={styles.group} id="nav-analytics">
@@ -188,6 +221,13 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
         )}
         {session.can("settings.manage") && (
           <NavLink href="/settings/reveal-log" icon="eye" label="Reveal log" onNavigate={onNavigate} />
+        )}
+        {session.can("settings.manage") && (
+          <>
+            <NavLink href="/settings/your-logic" icon="logic" label="Your Logic" onNavigate={onNavigate} />
+            <NavLink href="/settings/brands" icon="brand" label="Brands" onNavigate={onNavigate} />
+            <NavLink href="/settings/action-buttons" icon="buttons" label="Action buttons" onNavigate={onNavigate} />
+          </>
         )}
       </ul>
       <h2 class={styles.group} id="nav-developers">
