@@ -5,7 +5,7 @@
 // Environment:
 //   PORT              port to serve on (default 8787)
 //   BRINE_STATE_DIR   where local data and demo.json live (default .brine)
-//   BRINE_SKIP_BUILD  set to 1 to reuse an existing dist/web
+//   BRINE_SKIP_BUILD  set to 1 to reuse an existing dist/web (the app and the chat widget)
 //   BRINE_DEMO_DATA   set to 0 to skip loading the demo data (benchmarks)
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -50,8 +50,10 @@ if (!existsSync(devVars) || !readFileSync(devVars, "utf8").includes("SIGNING_SEC
   writeFileSync(devVars, `SIGNING_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
 }
 
-if (process.env.BRINE_SKIP_BUILD !== "1" || !existsSync(join(root, "dist/web/index.html"))) {
-  step("building the web app");
+const built = ["dist/web/index.html", "dist/web/widget/universal-chat.js"].every((f) => existsSync(join(root, f)));
+if (process.env.BRINE_SKIP_BUILD !== "1" || !built) {
+  // One `vite build` writes the app and the chat widget (vite.config.ts).
+  step("building the web app and the chat widget");
   run(bin("vite"), ["build", "--logLevel", "warn"]);
 }
 

@@ -78,8 +78,18 @@ describe("quality assurance in the app", () => {
     // An agent engagement from the Quality dashboard, and its team's Tags Applied before.
     await page.goto(`${demo.url}/dashboards/quality`);
     // Engagement rows open the journey; the engagement's own page has its details and the panel too.
-    const first = page.getByRole("region", { name: "Recent Engagements" }).getByRole("row").nth(1).getByRole("link");
-    const engagementId = (await first.getAttribute("href"))?.split("/").at(-1) ?? "";
+    // The newest one with an engaged team: live conversations (the widget's and the Live page's
+    // tests) add agent engagements that have none, and may be newer than the demo data.
+    const links = page.getByRole("region", { name: "Recent Engagements" }).getByRole("row").getByRole("link");
+    await links.first().waitFor();
+    const ids = await links.evaluateAll((els) => els.map((e) => e.getAttribute("href")?.split("/").at(-1) ?? ""));
+    const engagementId = await page.evaluate(async (ids) => {
+      for (const id of ids) {
+        const detail = (await (await fetch(`/api/v1/engagements/${id}`)).json()) as { team?: { name?: string } | null };
+        if (detail.team?.name) return id;
+      }
+      return "";
+    }, ids);
     expect(engagementId).not.toBe("");
     const engagementUrl = `${demo.url}/engagements/${engagementId}`;
     await page.goto(engagementUrl);
