@@ -225,6 +225,10 @@ describe("Universal Chat: /api/v1/live/widget", () => {
     const again = (await socket.waitFor((f) => f.type === "turn" && f.clientId === "c-1", from)) as {
       turn: LiveTurn;
     };
+    // One acknowledgement per send: the new turn's broadcast, then the stored turn for the repeat.
+    socket.ws.send(JSON.stringify({ type: "ping" }));
+    await socket.waitFor((f) => f.type === "pong");
+    expect(socket.frames.filter((f) => f.type === "turn" && f.clientId === "c-1")).toHaveLength(2);
     const conversation = await call(`/api/v1/live/conversations/${c.conversationPid}`, { as: c.admin });
     const state = (await conversation.json()) as ConversationState;
     expect(state.turns.filter((t) => t.content === "Where is my parcel?")).toHaveLength(1);
