@@ -137,6 +137,22 @@ async function agentSays(p: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   browser = await launchBrowser();
+  // The demo account sends its conversations to the example Your Logic, which does not run here:
+  // each would fail over to agents with needs help. These tests are about agents, so it is off.
+  const setup = await browser.newContext();
+  const page = await setup.newPage();
+  await signInThroughPage(page, demo.url, demo.email, demo.password);
+  await page.evaluate(async () => {
+    const session = (await (await fetch("/api/v1/auth/session")).json()) as { csrfToken: string };
+    const settings = (await (await fetch("/api/v1/live/your-logic")).json()) as { url: string | null };
+    const res = await fetch("/api/v1/live/your-logic", {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
+      body: JSON.stringify({ url: settings.url ?? "http://localhost:8788/events", enabled: false }),
+    });
+    if (!res.ok) throw new Error(`your logic off: ${res.status} ${await res.text()}`);
+  });
+  await setup.close();
 });
 afterAll(async () => {
   await browser?.close();
@@ -389,7 +405,7 @@ describe("live settings", () => {
     await customer.context.close();
   });
 
-  it("sets up Your Logic and shows its secret once", async () => {
+  it("sets up Your Logic and shows a new secret once", async () => {
     await agent.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Your Logic" }).click();
     await agent.waitForURL((u) => u.pathname === "/settings/your-logic");
     await agent.getByLabel("Address").fill("http://localhost:9/e2e-your-logic");
@@ -397,6 +413,9 @@ describe("live settings", () => {
     await agent.getByRole("checkbox", { name: /Send events to Your Logic/ }).uncheck();
     await agent.getByRole("button", { name: "Save" }).click();
     await agent.getByText("Your Logic was saved.").waitFor();
+    // The demo account already has a secret, so saving keeps it; rotating shows the new one once.
+    expect(await agent.getByTestId("secret").count()).toBe(0);
+    await agent.getByRole("button", { name: "Rotate secret" }).click();
     const secret = await agent.getByTestId("secret").textContent();
     expect(secret).toMatch(/^whsec_/);
     await agent.getByRole("button", { name: "I have stored it" }).click();
