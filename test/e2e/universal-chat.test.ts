@@ -457,3 +457,39 @@ describe("Universal Chat on another website", () => {
     expect(await page.getByRole("dialog").getByRole("textbox").count()).toBe(0);
   });
 });
+
+describe("the widget and the Live page together", () => {
+  it("a customer on a website and an agent on the Live page talk both ways", async () => {
+    // Your Logic off: the conversation waits for an agent.
+    const before = await live<{ url: string | null; enabled: boolean }>("GET", "/your-logic");
+    await live("PUT", "/your-logic", { url: before.url ?? `${yourLogicUrl}/events`, enabled: false });
+    try {
+      await page.goto(siteOrigin);
+      await openWidget();
+      await say("Hello, is anyone there?");
+      const pid = await conversationPid();
+
+      // The agent's Live page, in Chromium: the conversation shows in All live conversations without a reload.
+      await agent.goto(`${demo.url}/live`);
+      const item = agent.locator(`[data-section="all"] a[data-conversation-pid="${pid}"]`);
+      await item.click();
+      const pane = agent.locator(`section[data-conversation-pid="${pid}"]`);
+      await pane.locator('[data-participant="CUSTOMER"]').filter({ hasText: "Hello, is anyone there?" }).waitFor();
+      await pane.getByRole("button", { name: "Join", exact: true }).click();
+      await pane.getByRole("button", { name: "Leave", exact: true }).waitFor();
+      const box = pane.getByRole("textbox", { name: "Message" });
+      await box.fill("Hi! Eva here, how can I help?");
+      await box.press("Enter");
+
+      await log().getByText("Hi! Eva here, how can I help?").waitFor();
+      await say("My parcel has not arrived.");
+      await pane.locator('[data-participant="CUSTOMER"]').filter({ hasText: "My parcel has not arrived." }).waitFor();
+      // Each message once on both sides.
+      expect(await log().getByText("My parcel has not arrived.", { exact: true }).count()).toBe(1);
+      expect(await pane.getByText("Hi! Eva here, how can I help?", { exact: true }).count()).toBe(1);
+      await pane.getByRole("button", { name: "Leave", exact: true }).click();
+    } finally {
+      await live("PUT", "/your-logic", { url: before.url ?? `${yourLogicUrl}/events`, enabled: before.enabled });
+    }
+  });
+});
