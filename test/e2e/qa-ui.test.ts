@@ -80,16 +80,21 @@ describe("quality assurance in the app", () => {
     // Engagement rows open the journey; the engagement's own page has its details and the panel too.
     // The newest one with an engaged team: live conversations (the widget's and the Live page's
     // tests) add agent engagements that have none, and may be newer than the demo data.
-    const links = page.getByRole("region", { name: "Recent Engagements" }).getByRole("row").getByRole("link");
-    await links.first().waitFor();
-    const ids = await links.evaluateAll((els) => els.map((e) => e.getAttribute("href")?.split("/").at(-1) ?? ""));
-    const engagementId = await page.evaluate(async (ids) => {
-      for (const id of ids) {
-        const detail = (await (await fetch(`/api/v1/engagements/${id}`)).json()) as { team?: { name?: string } | null };
-        if (detail.team?.name) return id;
-      }
-      return "";
-    }, ids);
+    // The tile shows the ten newest, which may all be live ones, so the dashboard's own
+    // drill-down (newest first, 200 at a time) finds one with a team.
+    await page.getByRole("region", { name: "Recent Engagements" }).getByRole("row").getByRole("link").first().waitFor();
+    const engagementId = await page.evaluate(async () => {
+      const session = (await (await fetch("/api/v1/auth/session")).json()) as { csrfToken: string };
+      const res = await fetch("/api/v1/engagements/query", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
+        body: JSON.stringify({ dashboardId: "quality", limit: 200 }),
+      });
+      const page = (await res.json()) as {
+        items: { id: string; type: string | null; team: { name: string | null } | null }[];
+      };
+      return page.items.find((e) => e.type === "Agent" && e.team?.name)?.id ?? "";
+    });
     expect(engagementId).not.toBe("");
     const engagementUrl = `${demo.url}/engagements/${engagementId}`;
     await page.goto(engagementUrl);
