@@ -341,10 +341,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
     if (content.length === 0) return fail("VALIDATION_FAILED", "A message needs content.");
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
     const earlier = this.byClientId("CUSTOMER", null, input.clientId);
-    if (earlier) {
-      this.resent = true;
-      return ok(earlier);
-    }
+    if (earlier) return ok(earlier);
     const now = Date.now();
     let silent = false;
     if (row.status === "COMPLETED") {
@@ -602,10 +599,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
     const participantType: ParticipantType = input.external ? "EXTERNAL_AGENT" : "AGENT";
     const earlier = this.byClientId(participantType, input.agent, input.clientId);
-    if (earlier) {
-      this.resent = true;
-      return ok(earlier);
-    }
+    if (earlier) return ok(earlier);
     if (row.status === "COMPLETED") return completed();
     if (!this.isJoined(input.agent))
       return fail("NOT_A_PARTICIPANT", "Join the conversation before writing to the customer.");
@@ -641,10 +635,7 @@ export class ConversationRoom extends DurableObject<Bindings> {
     if (content.length > MAX_MESSAGE_CHARS) return tooLong();
     const participantType: ParticipantType = input.external ? "EXTERNAL_AGENT" : "AGENT";
     const earlier = this.byClientId(participantType, input.agent, input.clientId);
-    if (earlier) {
-      this.resent = true;
-      return ok(earlier);
-    }
+    if (earlier) return ok(earlier);
     const now = Date.now();
     this.sql.exec("UPDATE conversation SET last_agent_ms = ?", now);
     const turn = this.addTurn({
@@ -878,18 +869,23 @@ export class ConversationRoom extends DurableObject<Bindings> {
     }
     const frame = parsed.data;
     if (frame.type === "ping") return send(ws, { type: "pong" });
-    this.resent = false;
     if (frame.type === "typing") return this.typing({ from: attachment, typing: frame.typing });
     const clientId = "clientId" in frame ? frame.clientId : undefined;
+    // A repeated message or note (the client reconnected before seeing its acknowledgement) is
+    // answered with the turn already stored under its clientId, checked before anything awaits.
+    if (clientId && (frame.type === "message" || frame.type === "note")) {
+      const earlier =
+        attachment.role === "customer"
+          ? this.byClientId("CUSTOMER", null, clientId)
+          : this.byClientId(attachment.role === "external" ? "EXTERNAL_AGENT" : "AGENT", attachment.agent, clientId);
+      if (earlier) return send(ws, { type: "turn", turn: await this.withLinks(earlier), clientId });
+    }
     let result: LiveResult<unknown>;
     if (attachment.role === "customer") {
       switch (frame.type) {
         case "message": {
+          // A new message is acknowledged by its broadcast, which carries the clientId.
           result = await this.customerMessage({ content: frame.content, clientId });
-          // A re-sent message (after a reconnect) is acknowledged with the turn it already made
-          // (a new one was acknowledged by the broadcast).
-          if (result.ok && clientId && this.resent)
-            send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
           break;
         }
         case "answer":
@@ -913,13 +909,9 @@ export class ConversationRoom extends DurableObject<Bindings> {
       switch (frame.type) {
         case "message":
           result = await this.agentMessage({ ...worker, content: frame.content, clientId });
-          if (result.ok && clientId && this.resent)
-            send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
           break;
         case "note":
           result = await this.agentNote({ ...worker, content: frame.content, clientId });
-          if (result.ok && clientId && this.resent)
-            send(ws, { type: "turn", turn: result.value as LiveTurn, clientId });
           break;
         case "action":
           result = await this.pressAction({ ...worker, action: frame.action });
@@ -1519,9 +1511,6 @@ export class ConversationRoom extends DurableObject<Bindings> {
     }
     return this.cachedTarget.value;
   }
-
-  /** Set when the frame being handled repeated a clientId already stored (answered with the stored turn). */
-  private resent = false;
 
   private cachedTarget: { value: Awaited<ReturnType<typeof yourLogicTarget>>; until: number } | null = null;
 
