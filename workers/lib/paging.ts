@@ -6,7 +6,8 @@ export function encodeCursor(createdAt: number, id: string): string {
   return btoa(JSON.stringify([createdAt, id])).replace(/=+$/, "");
 }
 
-function decodeCursor(cursor: string): [number, string] {
+/** The `[number, id]` an encodeCursor cursor holds; INVALID_CURSOR for anything else. */
+export function decodeCursor(cursor: string): [number, string] {
   try {
     const value: unknown = JSON.parse(atob(cursor));
     if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") {

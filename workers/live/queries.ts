@@ -23,8 +23,8 @@ import {
 } from "../db/schema";
 import type { Bindings } from "../env";
 import { openSecret, randomToken, sealSecret } from "../lib/crypto";
-import { badRequest } from "../lib/errors";
 import { newPid } from "../lib/ids";
+import { decodeCursor, encodeCursor } from "../lib/paging";
 import { isoFromSeconds, nowSeconds } from "../lib/time";
 
 /** What the sealed secret is encrypted for; part of its key derivation. */
@@ -193,7 +193,7 @@ export async function listBrands(
   accountId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: Brand[]; nextCursor: string | null }> {
-  const after = page.cursor ? decodeBrandCursor(page.cursor) : null;
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
   const rows = await db
     .select()
     .from(liveBrand)
@@ -211,18 +211,8 @@ export async function listBrands(
   const last = items.at(-1);
   return {
     items: items.map(brandView),
-    nextCursor: rows.length > page.limit && last ? btoa(JSON.stringify([last.createdAt, last.id])) : null,
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
-}
-
-function decodeBrandCursor(cursor: string): [number, string] {
-  try {
-    const v: unknown = JSON.parse(atob(cursor));
-    if (Array.isArray(v) && typeof v[0] === "number" && typeof v[1] === "string") return [v[0], v[1]];
-  } catch {
-    // below
-  }
-  throw badRequest("INVALID_CURSOR", "The cursor is not one this API returned.");
 }
 
 export async function getBrand(db: Db, accountId: string, id: string): Promise<Brand | null> {
@@ -388,18 +378,6 @@ function inboxView(r: InboxRowDb, leftMs?: number | null): InboxItem {
   };
 }
 
-function decodeInboxCursor(cursor: string): [number, string] {
-  try {
-    const v: unknown = JSON.parse(atob(cursor));
-    if (Array.isArray(v) && typeof v[0] === "number" && typeof v[1] === "string") return [v[0], v[1]];
-  } catch {
-    // below
-  }
-  throw badRequest("INVALID_CURSOR", "The cursor is not one this API returned.");
-}
-
-const encodeInboxCursor = (ms: number, pid: string) => btoa(JSON.stringify([ms, pid]));
-
 /**
  * One section of the live inbox, newest activity first (Recently Left: most recently left first).
  * Every query is led by the account.
@@ -411,7 +389,7 @@ export async function inboxSection(
   section: InboxSection,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: InboxItem[]; nextCursor: string | null }> {
-  const after = page.cursor ? decodeInboxCursor(page.cursor) : null;
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
   if (section === "mine" || section === "recentlyLeft") {
     const left = section === "recentlyLeft";
     const sortCol = left ? liveParticipation.leftMs : liveInbox.updatedMs;
@@ -445,7 +423,7 @@ export async function inboxSection(
       items: items.map((r) => inboxView(r.inbox, left ? r.leftMs : undefined)),
       nextCursor:
         rows.length > page.limit && last
-          ? encodeInboxCursor((left ? last.leftMs : last.inbox.updatedMs) ?? 0, last.inbox.conversationPid)
+          ? encodeCursor((left ? last.leftMs : last.inbox.updatedMs) ?? 0, last.inbox.conversationPid)
           : null,
     };
   }
@@ -471,7 +449,7 @@ export async function inboxSection(
   const last = items.at(-1);
   return {
     items: items.map((r) => inboxView(r)),
-    nextCursor: rows.length > page.limit && last ? encodeInboxCursor(last.updatedMs, last.conversationPid) : null,
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last.updatedMs, last.conversationPid) : null,
   };
 }
 
