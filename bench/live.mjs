@@ -302,7 +302,12 @@ const load = loadavg()[0];
 let measured;
 try {
   const session = await signIn(url, brine.demo);
-  const settings = await api(session, "PUT", "/api/v1/live/your-logic", { url: botUrl, expirySeconds: 300 });
+  // The demo account already has a secret (npm start sets Your Logic up); rotating returns a new one.
+  const settings = await api(session, "PUT", "/api/v1/live/your-logic", {
+    url: botUrl,
+    expirySeconds: 300,
+    rotateSecret: true,
+  });
   bot.setSecret(settings.secret);
   const brand = await api(session, "POST", "/api/v1/live/brands", {
     name: "Bench shop",
