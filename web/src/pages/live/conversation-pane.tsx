@@ -1,4 +1,4 @@
-import { useModel, useSignal } from "@preact/signals";
+import { type Signal, useModel, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { Alert } from "../../components/alert/alert";
 import { Badge } from "../../components/badge/badge";
@@ -23,6 +23,50 @@ export function ActionError({ model, actions }: { model: ConversationCore; actio
   const failure = model.actionError.value;
   if (!failure || !actions(failure.action)) return null;
   return <Alert>{failure.message}</Alert>;
+}
+
+/** A dialog's optional reason (up to 200 characters, as the API takes). */
+function ReasonField({ reason, hint }: { reason: Signal<string>; hint: string }) {
+  return (
+    <Field label="Reason" hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          maxLength={200}
+          value={reason.value}
+          onInput={(e) => {
+            reason.value = e.currentTarget.value;
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A dialog's failure, Cancel, and its submit button (busy while `action` runs). */
+function DialogFooter({
+  model,
+  action,
+  label,
+  onCancel,
+}: {
+  model: ConversationCore;
+  action: string;
+  label: string;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      <ActionError model={model} actions={(a) => a === action} />
+      <div class={styles.dialogActions}>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button type="submit" variant="primary" busy={model.busy.value === action}>
+          {label}
+        </Button>
+      </div>
+    </>
+  );
 }
 
 /** The conversation's flags and who is in it, as badges and a line. */
@@ -104,26 +148,8 @@ function NeedsHelpDialog({ model, open, onClose }: { model: ConversationView; op
           }
         }}
       >
-        <Field label="Reason" hint="Optional; shown with the conversation in Help needed.">
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              maxLength={200}
-              value={reason.value}
-              onInput={(e) => {
-                reason.value = e.currentTarget.value;
-              }}
-            />
-          )}
-        </Field>
-        <ActionError model={model} actions={(a) => a === "needsHelp"} />
-        <div class={styles.dialogActions}>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={model.busy.value === "needsHelp"}>
-            Ask for help
-          </Button>
-        </div>
+        <ReasonField reason={reason} hint="Optional; shown with the conversation in Help needed." />
+        <DialogFooter model={model} action="needsHelp" label="Ask for help" onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -249,13 +275,7 @@ function InviteDialog({ model, open, onClose }: { model: ConversationView; open:
               />
             )}
           </Field>
-          <ActionError model={model} actions={(a) => a === "invite"} />
-          <div class={styles.dialogActions}>
-            <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={model.busy.value === "invite"}>
-              Create invitation
-            </Button>
-          </div>
+          <DialogFooter model={model} action="invite" label="Create invitation" onCancel={close} />
         </form>
       )}
     </Dialog>
@@ -314,26 +334,8 @@ function CompleteEngagementDialog({
             </select>
           )}
         </Field>
-        <Field label="Reason" hint="Optional, up to 200 characters.">
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              maxLength={200}
-              value={reason.value}
-              onInput={(e) => {
-                reason.value = e.currentTarget.value;
-              }}
-            />
-          )}
-        </Field>
-        <ActionError model={model} actions={(a) => a === "completeEngagement"} />
-        <div class={styles.dialogActions}>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={model.busy.value === "completeEngagement"}>
-            Complete my engagement
-          </Button>
-        </div>
+        <ReasonField reason={reason} hint="Optional, up to 200 characters." />
+        <DialogFooter model={model} action="completeEngagement" label="Complete my engagement" onCancel={onClose} />
       </form>
     </Dialog>
   );
